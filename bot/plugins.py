@@ -1,0 +1,101 @@
+"""How adapters plug into the core without the core importing them.
+
+An adapter package exposes ``build(settings, core) -> Adapter | None`` and names it in the
+``is_claude_down.adapters`` entry point group (``pyproject.toml``). ``None`` means "not
+configured" (no credentials). The core hands every adapter the same ``CoreAPI``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Protocol
+
+from bot.answers import Answer
+from bot.ports import ChatAdapter
+from bot.settings import Settings
+from bot.view import StatusView
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+ENTRY_POINT_GROUP = "is_claude_down.adapters"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """Who asked, where. ``workspace`` is the Slack team or Discord guild (None in a DM);
+    ``can_manage`` says whether this user may change the channel's subscription."""
+
+    platform: str
+    channel: str
+    user: str
+    workspace: str | None = None
+    user_name: str | None = None
+    can_manage: bool = True
+
+
+class CoreAPI(Protocol):
+    """What the core offers adapters. Answers come from memory (the current view and the
+    database), never from a fetch of the feed."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def view(self) -> StatusView: ...
+
+    @property
+    def web(self) -> web.Application:
+        """The ``serve`` HTTP app: add routes in ``build``, before it starts."""
+        ...
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database, for an adapter's own tables (Slack installations)."""
+        ...
+
+    async def handle(self, text: str, ctx: ChatContext) -> Answer:
+        """Parse the words after the command or mention and answer them."""
+        ...
+
+    def component_names(self) -> Sequence[str]:
+        """Names of the page's components, for autocompletion."""
+        ...
+
+    async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
+        """Stop alerts to every channel of a workspace (app uninstalled, token revoked);
+        returns how many subscriptions were disabled."""
+        ...
+
+
+class Adapter(Protocol):
+    name: str
+
+    def deliveries(self) -> Mapping[str, ChatAdapter]:
+        """Target platform (``slack``, ``discord``, ``discord-webhook``) -> its delivery."""
+        ...
+
+    async def start(self) -> None:
+        """Connect (gateway, Socket Mode); return once running in the background."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+AdapterFactory = Callable[[Settings, CoreAPI], "Adapter | None"]
+
+
+def discover() -> dict[str, AdapterFactory]:
+    """The installed adapter factories by name."""
+    factories: dict[str, AdapterFactory] = {}
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            factories[point.name] = point.load()
+        except Exception:  # an adapter that fails to import must not take the bot down
+            log.exception("adapter %s failed to load", point.name)
+    return factories

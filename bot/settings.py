@@ -1,0 +1,292 @@
+"""Configuration from the environment (and a ``.env`` file in the working directory).
+
+Every variable of the contract lives here once. Secrets may be given as ``NAME_FILE`` (a path
+whose contents are the secret) for container secrets; they are held in ``Secret`` so that no
+``repr``, log line or ``config`` output can show them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+SECRET_NAMES: Final = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_SECRET",
+    "DISCORD_BOT_TOKEN",
+    "STATUSPAGE_WEBHOOK_TOKEN",
+    "ANTHROPIC_API_KEY",
+)
+TARGET_PLATFORMS: Final = ("slack", "discord", "discord-webhook")
+
+
+class ConfigError(ValueError):
+    """A variable has a value we cannot use. The message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+class Secret:
+    """A string that never shows itself: ``str``, ``repr`` and f-strings say ``**********``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class AlertChannel:
+    """One entry of ``ALERT_CHANNELS``: ``slack:C123``, ``slack:T1/C123``, ``discord:123``,
+    ``discord-webhook:https://...``."""
+
+    platform: str
+    channel: str
+    workspace: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    status_page_url: str = "https://status.claude.com"
+    poll_interval_seconds: float = 30.0
+    feed_timeout_seconds: float = 10.0
+    database_url: str = "sqlite+aiosqlite:///is-claude-down.db"
+    host: str = "0.0.0.0"  # noqa: S104 - the server is meant to be reachable in a container
+    port: int = 3000
+    components: tuple[str, ...] = ()
+    alert_channels: tuple[AlertChannel, ...] = ()
+    slack_bot_token: Secret | None = None
+    slack_signing_secret: Secret | None = None
+    slack_app_token: Secret | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: Secret | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    discord_bot_token: Secret | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
+    statuspage_webhook_token: Secret | None = None
+    log_level: str = "INFO"
+    log_format: str = "text"
+    early_warning_reports: int = 3
+    probe: str = "off"
+    probe_interval_seconds: float = 60.0
+    probe_url: str = "https://api.anthropic.com"
+    anthropic_api_key: Secret | None = None
+    feed_lost_after_failures: int = 3
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def redacted(self) -> dict[str, Any]:
+        """Every setting, secrets shown only as set or not set: what ``config`` prints."""
+        shown: dict[str, Any] = {}
+        for item in fields(self):
+            if item.name == "extra":
+                continue
+            value = getattr(self, item.name)
+            if isinstance(value, Secret):
+                value = "<set, redacted>"
+            elif item.name == "alert_channels":
+                value = [
+                    "discord-webhook:<redacted>" if ch.platform == "discord-webhook"
+                    else f"{ch.platform}:{ch.workspace + '/' if ch.workspace else ''}{ch.channel}"
+                    for ch in value
+                ]
+            elif item.name == "database_url":
+                value = _redact_url_password(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            shown[item.name.upper()] = value
+        return shown
+
+
+def load(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+    """Read settings from ``environ`` (default: the process environment) over ``env_file``.
+
+    Raises ConfigError naming the first variable that is wrong.
+    """
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+    return _parse(merged)
+
+
+def _parse(env: Mapping[str, str]) -> Settings:
+    def text(name: str, default: str) -> str:
+        value = env.get(name, "").strip()
+        return value or default
+
+    def secret(name: str) -> Secret | None:
+        path = env.get(f"{name}_FILE", "").strip()
+        if path:
+            try:
+                value = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise ConfigError(f"{name}_FILE", f"cannot read {path}: {error.strerror}") from None
+            if not value:
+                raise ConfigError(f"{name}_FILE", f"{path} is empty")
+            return Secret(value)
+        value = env.get(name, "").strip()
+        return Secret(value) if value else None
+
+    def number(name: str, default: float, minimum: float) -> float:
+        raw = env.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(name, f"must be a number, got {raw!r}") from None
+        if value != value or value < minimum:  # NaN or too small
+            raise ConfigError(name, f"must be at least {minimum:g}, got {raw!r}")
+        return value
+
+    def integer(name: str, default: int, minimum: int, maximum: int) -> int:
+        raw = env.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
+        if not minimum <= value <= maximum:
+            raise ConfigError(name, f"must be between {minimum} and {maximum}, got {value}")
+        return value
+
+    def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = text(name, default)
+        folded = value.lower() if name != "LOG_LEVEL" else value.upper()
+        if folded not in allowed:
+            raise ConfigError(name, f"must be one of {', '.join(allowed)}, got {value!r}")
+        return folded
+
+    settings = Settings(
+        status_page_url=_http_url("STATUS_PAGE_URL", text("STATUS_PAGE_URL", Settings.status_page_url)),
+        poll_interval_seconds=number("POLL_INTERVAL_SECONDS", Settings.poll_interval_seconds, 1),
+        feed_timeout_seconds=number("FEED_TIMEOUT_SECONDS", Settings.feed_timeout_seconds, 0.1),
+        database_url=_database_url(text("DATABASE_URL", Settings.database_url)),
+        host=text("HOST", Settings.host),
+        port=integer("PORT", Settings.port, 0, 65535),
+        components=tuple(p.strip() for p in env.get("COMPONENTS", "").split(",") if p.strip()),
+        alert_channels=_alert_channels(env.get("ALERT_CHANNELS", "")),
+        slack_bot_token=secret("SLACK_BOT_TOKEN"),
+        slack_signing_secret=secret("SLACK_SIGNING_SECRET"),
+        slack_app_token=secret("SLACK_APP_TOKEN"),
+        slack_client_id=text("SLACK_CLIENT_ID", "") or None,
+        slack_client_secret=secret("SLACK_CLIENT_SECRET"),
+        slack_api_url=_http_url("SLACK_API_URL", text("SLACK_API_URL", Settings.slack_api_url)),
+        discord_bot_token=secret("DISCORD_BOT_TOKEN"),
+        discord_api_url=_http_url(
+            "DISCORD_API_URL", text("DISCORD_API_URL", Settings.discord_api_url)
+        ).rstrip("/"),
+        statuspage_webhook_token=secret("STATUSPAGE_WEBHOOK_TOKEN"),
+        log_level=choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        log_format=choice("LOG_FORMAT", "text", ("text", "json")),
+        early_warning_reports=integer("EARLY_WARNING_REPORTS", 3, 0, 1000),
+        probe=choice("PROBE", "off", ("off", "keyless", "key")),
+        probe_interval_seconds=number("PROBE_INTERVAL_SECONDS", 60.0, 1),
+        probe_url=_http_url("PROBE_URL", text("PROBE_URL", Settings.probe_url)),
+        anthropic_api_key=secret("ANTHROPIC_API_KEY"),
+        extra={k: v for k, v in env.items() if k.startswith("IS_CLAUDE_DOWN_")},
+    )
+    _check_combinations(settings)
+    return settings
+
+
+def _check_combinations(settings: Settings) -> None:
+    slack_wanted = settings.slack_bot_token or settings.slack_client_id or settings.slack_app_token
+    if slack_wanted and settings.slack_signing_secret is None and settings.slack_app_token is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET",
+            "is required with SLACK_BOT_TOKEN or SLACK_CLIENT_ID in HTTP mode "
+            "(every request from Slack is verified with it)",
+        )
+    if settings.slack_app_token and not settings.slack_app_token.reveal().startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+    if settings.slack_client_id and settings.slack_client_secret is None:
+        raise ConfigError("SLACK_CLIENT_SECRET", "is required when SLACK_CLIENT_ID is set")
+    if settings.slack_app_token and not (settings.slack_bot_token or settings.slack_client_id):
+        raise ConfigError("SLACK_BOT_TOKEN", "is required with SLACK_APP_TOKEN (Socket Mode)")
+    if settings.probe == "key" and settings.anthropic_api_key is None:
+        raise ConfigError("ANTHROPIC_API_KEY", "is required when PROBE=key")
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(name, f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _database_url(value: str) -> str:
+    """Accept the plain SQLAlchemy spellings and pick the async driver for each."""
+    if value.startswith("sqlite:"):
+        value = "sqlite+aiosqlite:" + value.removeprefix("sqlite:")
+    elif value.startswith(("postgres://", "postgresql://")):
+        value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+    if not value.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:", "postgresql+psycopg:")):
+        raise ConfigError(
+            "DATABASE_URL",
+            "must be sqlite:///PATH, postgresql+asyncpg://... or postgresql+psycopg://..., "
+            f"got {_redact_url_password(value)!r}",
+        )
+    return value
+
+
+def _redact_url_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":<redacted>@", 1)
+    return url
+
+
+def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
+    channels: list[AlertChannel] = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        platform, _, rest = entry.partition(":")
+        platform = platform.strip().lower()
+        rest = rest.strip()
+        if platform not in TARGET_PLATFORMS or not rest:
+            shown = "discord-webhook:<redacted>" if platform == "discord-webhook" else entry
+            raise ConfigError(
+                "ALERT_CHANNELS",
+                f"{shown!r} is not slack:CHANNEL, slack:TEAM/CHANNEL, discord:CHANNEL "
+                "or discord-webhook:URL",
+            )
+        if platform == "discord-webhook":
+            if not rest.startswith(("https://", "http://")):
+                raise ConfigError("ALERT_CHANNELS", "a discord-webhook: entry needs the webhook URL")
+            channels.append(AlertChannel(platform, rest))
+        elif platform == "slack" and "/" in rest:
+            team, _, channel = rest.partition("/")
+            channels.append(AlertChannel(platform, channel, team))
+        else:
+            if platform == "discord" and not rest.isdigit():
+                raise ConfigError("ALERT_CHANNELS", f"discord channel ids are numbers, got {rest!r}")
+            channels.append(AlertChannel(platform, rest))
+    return tuple(channels)
