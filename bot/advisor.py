@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.symptoms import Symptom, SymptomClass
@@ -115,7 +115,7 @@ def _placeholders(
         m = view.active_maintenances[0]
         values["maintenance"] = m.name
         if m.scheduled_until:
-            values["until"] = m.scheduled_until.strftime("%H:%M UTC")
+            values["until"] = m.scheduled_until.astimezone(UTC).strftime("%H:%M UTC")
     return values
 
 

@@ -38,7 +38,9 @@ def detect(previous: Snapshot | None, current: Snapshot) -> list[Event]:
 def _baseline(current: Snapshot) -> list[Event]:
     events: list[Event] = [IncidentStarted(i, i.latest_update) for i in current.open_incidents]
     events += [
-        MaintenanceStarted(m) for m in current.maintenances if m.status in ACTIVE_MAINTENANCE_STATUSES
+        MaintenanceStarted(m)
+        for m in current.maintenances
+        if m.status in ACTIVE_MAINTENANCE_STATUSES
     ]
     return events
 
@@ -101,7 +103,10 @@ def _maintenance_events(previous: Snapshot, current: Snapshot) -> list[Event]:
         old_status = old.status if old else None
         if m.status == "scheduled" and old is None:
             events.append(MaintenanceScheduled(m))
-        elif m.status in ACTIVE_MAINTENANCE_STATUSES and old_status not in ACTIVE_MAINTENANCE_STATUSES:
+        elif (
+            m.status in ACTIVE_MAINTENANCE_STATUSES
+            and old_status not in ACTIVE_MAINTENANCE_STATUSES
+        ):
             events.append(MaintenanceStarted(m))
         elif m.status == "completed" and old is not None and old.is_open:
             events.append(MaintenanceCompleted(m))

@@ -16,13 +16,31 @@ MAX_INPUT_CHARS: Final = 500
 MAX_MINUTES: Final = 60 * 24 * 30
 
 QUESTION_WORDS: Final = frozenset(
-    {"down", "up", "status", "working", "work", "broken", "outage", "ok", "okay", "claude",
-     "is", "it", "anthropic", "api", "what", "whats", "how", "now", "check", "state"}
+    {
+        "down",
+        "up",
+        "status",
+        "working",
+        "work",
+        "broken",
+        "outage",
+        "ok",
+        "okay",
+        "claude",
+        "is",
+        "it",
+        "anthropic",
+        "api",
+        "what",
+        "whats",
+        "how",
+        "now",
+        "check",
+        "state",
+    }
 )
 
-_DURATION = re.compile(
-    r"^(?:for\s+)?(\d{1,6})\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours)?$"
-)
+_DURATION = re.compile(r"^(?:for\s+)?(\d{1,6})\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours)?$")
 
 
 @dataclass(frozen=True)
@@ -67,8 +85,14 @@ Command = Ask | Subscribe | Unsubscribe | Report | History | Test | Help
 
 HELP_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("(nothing) or a question", "is Claude down? The verdict, incidents, and what to do"),
-    ("503, 529, overloaded, 429, 401, timeout … [12m]", "advice for the error you see, and for how long"),
-    ("subscribe [COMPONENT …]", "post incident alerts in this channel (all components, or those named)"),
+    (
+        "503, 529, overloaded, 429, 401, timeout … [12m]",
+        "advice for the error you see, and for how long",
+    ),
+    (
+        "subscribe [COMPONENT …]",
+        "post incident alerts in this channel (all components, or those named)",
+    ),
     ("unsubscribe", "stop alerts in this channel"),
     ("report [CODE]", "tell your team you see errors now"),
     ("history", "incidents of the last 7 days, and a bar per component"),
@@ -121,7 +145,7 @@ def _ask(words: list[str], cleaned: str) -> Command:
             symptom = parse_symptom(word)
         except SymptomError:
             continue
-        return Ask(symptom, _minutes(words[index + 1:]))
+        return Ask(symptom, _minutes(words[index + 1 :]))
     if any(w.lower().strip("?!.,'\"") in QUESTION_WORDS for w in words) or cleaned.endswith("?"):
         return Ask()
     return Help(unknown=cleaned)

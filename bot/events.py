@@ -121,3 +121,16 @@ Event = (
     | FeedLost
     | FeedRestored
 )
+
+
+def to_payload(event: Event) -> dict[str, object]:
+    """A JSON-ready record of the event, for the events table (audit and history)."""
+    payload: dict[str, object] = {"type": type(event).__name__}
+    for name, value in vars(event).items():
+        if isinstance(value, Incident | Component | IncidentUpdate):
+            payload[name] = value.model_dump(mode="json")
+        elif isinstance(value, datetime):
+            payload[name] = value.isoformat()
+        else:
+            payload[name] = value
+    return payload

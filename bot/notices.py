@@ -129,3 +129,18 @@ class Notice:
             early_warning_minutes=data.get("early_warning_minutes"),
             is_test=bool(data.get("is_test", False)),
         )
+
+
+class Action(StrEnum):
+    """How the dispatcher delivers a notice."""
+
+    POST = "post"  # a new thread root
+    REPLY = "reply"  # in the root's thread
+    BROADCAST = "broadcast"  # in the thread, and also shown in the channel
+    EDIT = "edit"  # replace the thread root
+
+
+@dataclass(frozen=True)
+class Planned:
+    action: Action
+    notice: Notice

@@ -43,7 +43,7 @@ PLAYBOOK: Final[dict[AdviceKind, Play]] = {
         steps=(
             "Back off: wait for the retry-after time, then retry with exponential backoff.",
             "Check usage and limits in the Claude Console (Settings → Limits).",
-            "Lower concurrency or spread requests out; ask for a higher tier if it keeps happening.",
+            "Lower concurrency or spread requests out; ask for a higher tier if it recurs.",
         ),
         avoid=("Don't rotate keys or reinstall: nothing is broken.",),
     ),

@@ -90,10 +90,12 @@ class Adapter(Protocol):
 AdapterFactory = Callable[[Settings, CoreAPI], "Adapter | None"]
 
 
-def discover() -> dict[str, AdapterFactory]:
-    """The installed adapter factories by name."""
+def discover(names: Sequence[str] | None = None) -> dict[str, AdapterFactory]:
+    """The installed adapter factories by name (only ``names`` when given)."""
     factories: dict[str, AdapterFactory] = {}
     for point in entry_points(group=ENTRY_POINT_GROUP):
+        if names is not None and point.name not in names:
+            continue
         try:
             factories[point.name] = point.load()
         except Exception:  # an adapter that fails to import must not take the bot down

@@ -54,7 +54,9 @@ class MessageRef:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MessageRef:
-        return cls(channel=str(data["channel"]), id=str(data["id"]), extra=dict(data.get("extra") or {}))
+        return cls(
+            channel=str(data["channel"]), id=str(data["id"]), extra=dict(data.get("extra") or {})
+        )
 
 
 class DeliveryError(Exception):

@@ -110,7 +110,8 @@ class Settings:
                 value = "<set, redacted>"
             elif item.name == "alert_channels":
                 value = [
-                    "discord-webhook:<redacted>" if ch.platform == "discord-webhook"
+                    "discord-webhook:<redacted>"
+                    if ch.platform == "discord-webhook"
                     else f"{ch.platform}:{ch.workspace + '/' if ch.workspace else ''}{ch.channel}"
                     for ch in value
                 ]
@@ -122,7 +123,9 @@ class Settings:
         return shown
 
 
-def load(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+def load(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
     """Read settings from ``environ`` (default: the process environment) over ``env_file``.
 
     Raises ConfigError naming the first variable that is wrong.
@@ -184,7 +187,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
         return folded
 
     settings = Settings(
-        status_page_url=_http_url("STATUS_PAGE_URL", text("STATUS_PAGE_URL", Settings.status_page_url)),
+        status_page_url=_http_url(
+            "STATUS_PAGE_URL", text("STATUS_PAGE_URL", Settings.status_page_url)
+        ),
         poll_interval_seconds=number("POLL_INTERVAL_SECONDS", Settings.poll_interval_seconds, 1),
         feed_timeout_seconds=number("FEED_TIMEOUT_SECONDS", Settings.feed_timeout_seconds, 0.1),
         database_url=_database_url(text("DATABASE_URL", Settings.database_url)),
@@ -280,13 +285,17 @@ def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
             )
         if platform == "discord-webhook":
             if not rest.startswith(("https://", "http://")):
-                raise ConfigError("ALERT_CHANNELS", "a discord-webhook: entry needs the webhook URL")
+                raise ConfigError(
+                    "ALERT_CHANNELS", "a discord-webhook: entry needs the webhook URL"
+                )
             channels.append(AlertChannel(platform, rest))
         elif platform == "slack" and "/" in rest:
             team, _, channel = rest.partition("/")
             channels.append(AlertChannel(platform, channel, team))
         else:
             if platform == "discord" and not rest.isdigit():
-                raise ConfigError("ALERT_CHANNELS", f"discord channel ids are numbers, got {rest!r}")
+                raise ConfigError(
+                    "ALERT_CHANNELS", f"discord channel ids are numbers, got {rest!r}"
+                )
             channels.append(AlertChannel(platform, rest))
     return tuple(channels)

@@ -55,7 +55,8 @@ class StatusView:
     def problem_components(self) -> tuple[Component, ...]:
         """Components whose status is a problem, unknown statuses included."""
         return tuple(
-            c for c in self.components
+            c
+            for c in self.components
             if c.status in PROBLEM_COMPONENT_STATUSES or not c.is_known_status
         )
 

@@ -1,0 +1,169 @@
+"""The composition root: builds everything from ``Settings`` and runs it in one event loop.
+
+Start-up order: database (migrations), last state, adapters, HTTP server, dispatcher, then the
+schedule (first poll at once). Shutdown is the reverse, each step bounded in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Literal
+
+from aiohttp import web
+
+from bot import routing
+from bot.clock import Clock, utc_now
+from bot.core import Core
+from bot.dispatch import Dispatcher
+from bot.feed import FeedClient
+from bot.metrics import Metrics
+from bot.plugins import Adapter, discover
+from bot.ports import ChatAdapter, Target
+from bot.schedule import PollSchedule
+from bot.settings import Settings
+from bot.store import Store, Subscription
+from bot.watcher import Watcher
+from bot.web import create_app
+
+log = logging.getLogger(__name__)
+Mode = Literal["watch", "serve"]
+CONSOLE_TARGET = Target(platform=routing.CONSOLE, channel="stdout")
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass
+class BotApp:
+    settings: Settings
+    mode: Mode
+    store: Store
+    feed: FeedClient
+    watcher: Watcher
+    dispatcher: Dispatcher
+    schedule: PollSchedule
+    core: Core
+    web_app: web.Application
+    metrics: Metrics
+    adapters: list[Adapter] = field(default_factory=list)
+    port: int | None = None
+    _runner: web.AppRunner | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        await self.store.migrate()
+        await self.watcher.load()
+        await self._sync_static_targets()
+        for adapter in self.adapters:
+            await adapter.start()
+            log.info("adapter %s started", adapter.name)
+        if self.mode == "serve":
+            self._runner = web.AppRunner(self.web_app, access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+            await site.start()
+            server = getattr(site, "_server", None)
+            sockets = getattr(server, "sockets", None) or []
+            self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
+            log.info("listening on http://%s:%s", self.settings.host, self.port)
+        self._tasks.append(asyncio.create_task(self.dispatcher.run(), name="dispatcher"))
+        self.schedule.start()
+        log.info(
+            "watching %s every %gs",
+            self.settings.status_page_url,
+            self.settings.poll_interval_seconds,
+        )
+
+    async def stop(self) -> None:
+        await self.schedule.stop(STOP_TIMEOUT_SECONDS)
+        await self.dispatcher.drain(timeout=3.0)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.dispatcher.close()
+        for adapter in reversed(self.adapters):
+            try:
+                await asyncio.wait_for(adapter.stop(), STOP_TIMEOUT_SECONDS)
+            except Exception:  # keep shutting the rest down
+                log.exception("adapter %s did not stop cleanly", adapter.name)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.feed.close()
+        await self.store.close()
+
+    async def ready(self) -> bool:
+        return (
+            self.watcher.polled_once
+            and self.watcher.view.snapshot is not None
+            and await self.store.ping()
+        )
+
+    async def _sync_static_targets(self) -> None:
+        targets = [
+            Target(ch.platform, ch.channel, ch.workspace) for ch in self.settings.alert_channels
+        ]
+        if any(a.name == "console" for a in self.adapters):
+            targets.append(CONSOLE_TARGET)
+        now = utc_now()
+        fresh = await self.store.sync_static(targets, now)
+        for target in fresh:
+            subscription = Subscription(0, target, (), "static", None)
+            await self.store.queue(routing.catch_up(self.watcher.view, subscription), now)
+
+
+def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
+    """Everything wired, nothing started. Must be called inside the running event loop."""
+    metrics = Metrics()
+    store = Store.open(settings.database_url)
+    feed = FeedClient(settings.status_page_url, settings.feed_timeout_seconds)
+    deliveries: dict[str, ChatAdapter] = {}
+    dispatcher = Dispatcher(store, deliveries, clock, metrics)
+    watcher = Watcher(
+        store,
+        feed,
+        source=settings.status_page_url,
+        lost_after=settings.feed_lost_after_failures,
+        clock=clock,
+        metrics=metrics,
+        on_queued=dispatcher.wake,
+    )
+    schedule = PollSchedule(watcher.poll, settings.poll_interval_seconds)
+    holder: dict[str, BotApp] = {}
+
+    async def ready() -> bool:
+        return await holder["app"].ready()
+
+    web_app = create_app(
+        settings,
+        view=lambda: watcher.view,
+        ready=ready,
+        poll_now=schedule.poll_now,
+        metrics=metrics,
+        clock=clock,
+    )
+    core = Core(settings, store, lambda: watcher.view, web_app, clock, metrics, dispatcher.wake)
+    adapters = _build_adapters(settings, core, mode)
+    for adapter in adapters:
+        deliveries.update(adapter.deliveries())
+    app = BotApp(
+        settings, mode, store, feed, watcher, dispatcher, schedule, core, web_app, metrics, adapters
+    )
+    holder["app"] = app
+    return app
+
+
+def _build_adapters(settings: Settings, core: Core, mode: Mode) -> list[Adapter]:
+    factories = discover(None if mode == "serve" else ["console"])
+    console = factories.pop("console", None)
+    adapters: list[Adapter] = []
+    if mode == "serve":
+        for name, factory in sorted(factories.items()):
+            adapter = factory(settings, core)
+            if adapter is not None:
+                adapters.append(adapter)
+                log.info("adapter %s configured", name)
+    if console is not None and (mode == "watch" or not adapters):
+        built = console(settings, core)
+        if built is not None:
+            adapters.append(built)
+    return adapters

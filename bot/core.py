@@ -1,0 +1,177 @@
+"""The core as adapters see it: answers chat commands from memory and the database.
+
+``handle`` never fetches the feed: the answer comes from the current ``StatusView`` (swapped
+after each poll) and, for team reports and subscriptions, from the database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, assert_never
+
+from bot import commands, replies, routing
+from bot.advisor import advise
+from bot.answers import Answer, HelpAnswer, TextAnswer
+from bot.clock import Clock
+from bot.commands import Ask, Help, History, Report, Subscribe, Test, Unsubscribe
+from bot.metrics import Metrics
+from bot.plugins import ChatContext
+from bot.ports import Target
+from bot.settings import Settings
+from bot.store import Store, Subscription
+from bot.view import StatusView
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+REPORT_WINDOW = timedelta(minutes=30)
+MANAGE_REFUSAL = (
+    "Only members who can manage this channel may change its alerts "
+    "(in Discord: the Manage Channels permission)."
+)
+
+
+class Core:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        view: Callable[[], StatusView],
+        web_app: web.Application,
+        clock: Clock,
+        metrics: Metrics,
+        on_queued: Callable[[], None],
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._view = view
+        self._web = web_app
+        self._clock = clock
+        self._metrics = metrics
+        self._on_queued = on_queued
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def view(self) -> StatusView:
+        return self._view()
+
+    @property
+    def web(self) -> web.Application:
+        return self._web
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._store.engine
+
+    def component_names(self) -> Sequence[str]:
+        return [c.name for c in self.view.components]
+
+    async def handle(self, text: str, ctx: ChatContext) -> Answer:
+        started = time.perf_counter()
+        answer = await self.answer(commands.parse(text), ctx)
+        self._metrics.answers.labels(ctx.platform).inc()
+        self._metrics.answer_seconds.labels(ctx.platform).observe(time.perf_counter() - started)
+        return answer
+
+    async def answer(self, command: commands.Command, ctx: ChatContext) -> Answer:
+        match command:
+            case Ask(symptom=symptom, minutes=minutes):
+                now = self._clock()
+                reports = await self._store.count_reporters(
+                    ctx.platform, ctx.workspace, now - REPORT_WINDOW
+                )
+                view = self.view
+                return replies.status_answer(
+                    view, advise(view, symptom, minutes, reports, now), now
+                )
+            case Subscribe(components=names):
+                return await self._subscribe(names, ctx)
+            case Unsubscribe():
+                return await self._unsubscribe(ctx)
+            case Report(symptom=symptom):
+                return await self._report(symptom.label if symptom else None, ctx)
+            case History():
+                return replies.history_answer(self.view, self._clock())
+            case Test():
+                return TextAnswer(
+                    "The test alert is not available in this version yet: "
+                    "run `is-claude-down demo` to see what alerts look like.",
+                    ok=False,
+                )
+            case Help(unknown=unknown):
+                return HelpAnswer(commands.HELP_WORDS, unknown)
+            case _:
+                assert_never(command)
+
+    async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
+        return len(await self._store.disable_workspace(platform, workspace, reason, self._clock()))
+
+    async def _subscribe(self, names: Sequence[str], ctx: ChatContext) -> Answer:
+        if not ctx.can_manage:
+            return TextAnswer(MANAGE_REFUSAL, ok=False)
+        resolved = self._resolve_components(names)
+        if isinstance(resolved, TextAnswer):
+            return resolved
+        target = _target(ctx)
+        now = self._clock()
+        ids = [c_id for c_id, _ in resolved]
+        await self._store.subscribe(target, ids, ctx.user, "chat", now)
+        subscription = Subscription(0, target, tuple(ids), "chat", ctx.user)
+        if await self._store.queue(routing.catch_up(self.view, subscription), now):
+            self._on_queued()
+        scope = ", ".join(name for _, name in resolved) if resolved else "all components"
+        who = ctx.user_name or ctx.user
+        return TextAnswer(
+            f"Subscribed: this channel gets Claude status alerts for {scope}.",
+            channel_note=f"{who} subscribed this channel to Claude status alerts ({scope}).",
+        )
+
+    async def _unsubscribe(self, ctx: ChatContext) -> Answer:
+        if not ctx.can_manage:
+            return TextAnswer(MANAGE_REFUSAL, ok=False)
+        stopped = await self._store.unsubscribe(
+            _target(ctx), f"unsubscribed by {ctx.user}", self._clock()
+        )
+        if not stopped:
+            return TextAnswer("This channel was not subscribed.", ok=True)
+        who = ctx.user_name or ctx.user
+        return TextAnswer(
+            "Unsubscribed: no more alerts in this channel.",
+            channel_note=f"{who} turned off Claude status alerts in this channel.",
+        )
+
+    async def _report(self, code: str | None, ctx: ChatContext) -> Answer:
+        now = self._clock()
+        await self._store.add_report(ctx.platform, ctx.workspace, ctx.user, code, now)
+        count = await self._store.count_reporters(ctx.platform, ctx.workspace, now - REPORT_WINDOW)
+        people = "1 person" if count == 1 else f"{count} people"
+        return TextAnswer(
+            f"Thanks, noted{f' ({code})' if code else ''}. {people} on this team reported "
+            "problems in the last 30 minutes; answers here now say so."
+        )
+
+    def _resolve_components(self, names: Sequence[str]) -> list[tuple[str, str]] | TextAnswer:
+        """Names (any case, or a unique part of a name, or an id) -> (id, name) pairs."""
+        components = self.view.components
+        found: list[tuple[str, str]] = []
+        for raw in names:
+            wanted = raw.strip().lower()
+            exact = [c for c in components if wanted in (c.name.lower(), c.id.lower())]
+            partial = exact or [c for c in components if wanted in c.name.lower()]
+            if len(partial) != 1:
+                known = "; ".join(c.name for c in components) or "none known yet"
+                problem = "matches several components" if partial else "is not a component"
+                return TextAnswer(f"{raw[:60]!r} {problem}. Components: {known}.", ok=False)
+            if (partial[0].id, partial[0].name) not in found:
+                found.append((partial[0].id, partial[0].name))
+        return found
+
+
+def _target(ctx: ChatContext) -> Target:
+    return Target(platform=ctx.platform, channel=ctx.channel, workspace=ctx.workspace)

@@ -1,0 +1,154 @@
+"""Building answers from the view: the status answer, the history, the status JSON. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.advisor import Advice
+from bot.answers import (
+    ComponentBar,
+    ComponentLine,
+    HistoryAnswer,
+    IncidentLine,
+    MaintenanceLine,
+    PastIncident,
+    StatusAnswer,
+)
+from bot.models import Incident
+from bot.view import StatusView
+
+HISTORY_DAYS = 7
+IMPACT_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
+
+
+def status_answer(view: StatusView, advice: Advice, now: datetime) -> StatusAnswer:
+    snapshot = view.snapshot
+    return StatusAnswer(
+        verdict=view.verdict,
+        description=snapshot.status.description if snapshot else "Status page not read yet",
+        checked_at=view.checked_at,
+        now=now,
+        source=view.source,
+        incidents=tuple(_incident_line(i) for i in view.open_incidents),
+        components=tuple(ComponentLine(c.id, c.name, c.status) for c in view.components),
+        maintenances=tuple(
+            MaintenanceLine(m.id, m.name, m.status, m.scheduled_for, m.scheduled_until, m.shortlink)
+            for m in view.maintenances
+        ),
+        advice=advice,
+    )
+
+
+def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
+    """The contract's ``status --json`` object (also ``GET /api/status``)."""
+    readable = view.readable and view.snapshot is not None
+    return {
+        "verdict": answer.verdict.value,
+        "indicator": view.snapshot.status.indicator if readable and view.snapshot else None,
+        "description": answer.description,
+        "checked_at": _iso(answer.checked_at),
+        "source": answer.source,
+        "components": [{"id": c.id, "name": c.name, "status": c.status} for c in answer.components],
+        "incidents": [
+            {
+                "id": i.id,
+                "name": i.name,
+                "status": i.status,
+                "impact": i.impact,
+                "started_at": _iso(i.started_at),
+                "url": i.url,
+                "latest_update": i.latest_update,
+                "components": list(i.components),
+            }
+            for i in answer.incidents
+        ],
+        "maintenances": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "status": m.status,
+                "scheduled_for": _iso(m.scheduled_for),
+                "scheduled_until": _iso(m.scheduled_until),
+            }
+            for m in answer.maintenances
+        ],
+        "advice": answer.advice.to_json(),
+    }
+
+
+def history_answer(view: StatusView, now: datetime) -> HistoryAnswer:
+    today = now.astimezone(UTC).date()
+    days = tuple(today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1))
+    since = datetime.combine(days[0], datetime.min.time(), tzinfo=UTC)
+    seen: dict[str, Incident] = {}
+    if view.snapshot:
+        for incident in (*view.snapshot.recent_incidents, *view.snapshot.incidents):
+            seen[incident.id] = incident  # the live copy (later) wins
+    recent = sorted(
+        (i for i in seen.values() if i.began_at >= since or i.is_open),
+        key=lambda i: i.began_at,
+        reverse=True,
+    )
+    bars = tuple(
+        ComponentBar(c.name, tuple(_worst_on(day, c.id, recent, now) for day in days))
+        for c in view.components
+    )
+    return HistoryAnswer(
+        days=days,
+        incidents=tuple(
+            PastIncident(
+                i.id,
+                i.name,
+                i.impact,
+                i.began_at,
+                i.resolved_at if not i.is_open else None,
+                i.shortlink,
+            )
+            for i in recent
+        ),
+        bars=bars,
+        source=view.source,
+    )
+
+
+def _worst_on(day: date, component_id: str, incidents: list[Incident], now: datetime) -> str:
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    end = start + timedelta(days=1)
+    worst = "none"
+    for incident in incidents:
+        touched = {c.id for c in incident.components}
+        for update in incident.incident_updates:
+            touched.update(a.code for a in update.affected_components or ())
+        if component_id not in touched:
+            continue
+        began = incident.began_at
+        ended = incident.resolved_at or now
+        if (
+            began < end
+            and ended >= start
+            and IMPACT_RANK.get(incident.impact, 2) > IMPACT_RANK[worst]
+        ):
+            worst = incident.impact if incident.impact in IMPACT_RANK else "minor"
+    return worst
+
+
+def _incident_line(incident: Incident) -> IncidentLine:
+    latest = incident.latest_update
+    return IncidentLine(
+        id=incident.id,
+        name=incident.name,
+        status=incident.status,
+        impact=incident.impact,
+        started_at=incident.began_at,
+        url=incident.shortlink,
+        latest_update=latest.body if latest else None,
+        latest_update_at=latest.shown_at if latest else None,
+        components=incident.component_names,
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,69 @@
+"""Which subscribed channels get which notice. Pure.
+
+Chat channels get incidents, maintenance and feed notices (the contract's alert list); the
+console gets everything, component changes and scheduled maintenance included. A channel
+that watches only some components gets an incident when it touches one of them (or names
+no component at all: then nobody can tell, and it is sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.announce import CHAT_KINDS, incident_component_ids, plan
+from bot.events import (
+    Event,
+    IncidentResolved,
+    IncidentStarted,
+    IncidentUpdated,
+    MaintenanceCompleted,
+    MaintenanceScheduled,
+    MaintenanceStarted,
+)
+from bot.models import Incident
+from bot.store import Delivery, Subscription
+from bot.view import StatusView
+
+CONSOLE = "console"
+
+
+def deliveries(
+    events: Iterable[Event], subscriptions: Sequence[Subscription], source: str
+) -> list[Delivery]:
+    out: list[Delivery] = []
+    for event in events:
+        planned = plan(event, source)
+        touched = _components_of(event)
+        for sub in subscriptions:
+            if not _wants(sub, touched):
+                continue
+            for p in planned:
+                if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
+                    out.append(Delivery(event.id, p.action, sub.target, p.notice))
+    return out
+
+
+def catch_up(view: StatusView, subscription: Subscription) -> list[Delivery]:
+    """What a channel that just subscribed is told: each open incident once, with its latest
+    update, and each maintenance in progress. Never history."""
+    events: list[Event] = [IncidentStarted(i, i.latest_update) for i in view.open_incidents]
+    events += [MaintenanceStarted(m) for m in view.active_maintenances]
+    return deliveries(events, [subscription], view.source)
+
+
+def _components_of(event: Event) -> frozenset[str] | None:
+    """Component ids an event is about; None when it is about the whole page."""
+    incident: Incident | None = None
+    match event:
+        case IncidentStarted() | IncidentUpdated() | IncidentResolved():
+            incident = event.incident
+        case MaintenanceScheduled() | MaintenanceStarted() | MaintenanceCompleted():
+            incident = event.maintenance
+        case _:
+            return None
+    ids = incident_component_ids(incident)
+    return ids or None
+
+
+def _wants(sub: Subscription, touched: frozenset[str] | None) -> bool:
+    return not sub.components or touched is None or bool(touched & set(sub.components))

@@ -1,0 +1,75 @@
+"""The poll schedule: APScheduler 3 runs the poll every interval, never two at once, with a
+little jitter; ``poll_now()`` asks for an immediate one (the Statuspage webhook uses it).
+
+A request that arrives while a poll runs is not dropped: the running poll is followed by one
+more, so a webhook's news is read even if it came mid-poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+log = logging.getLogger(__name__)
+JOB_ID = "poll"
+
+
+class PollSchedule:
+    def __init__(self, poll: Callable[[], Awaitable[object]], interval_seconds: float) -> None:
+        self._poll = poll
+        self._interval = interval_seconds
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            self._run,
+            "interval",
+            seconds=self._interval,
+            jitter=min(2.0, self._interval * 0.1),
+            id=JOB_ID,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=max(1, int(self._interval)),
+            next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.start()
+
+    def poll_now(self) -> None:
+        if self._lock.locked():
+            self._again = True
+            return
+        job = self._scheduler.get_job(JOB_ID)
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC))
+
+    async def stop(self, timeout: float) -> None:
+        """Stop scheduling; let a poll in flight finish (within ``timeout``)."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("a poll was still running after %.0fs; stopping anyway", timeout)
+
+    async def _run(self) -> None:
+        async with self._lock:
+            self._idle.clear()
+            try:
+                while True:
+                    self._again = False
+                    try:
+                        await self._poll()
+                    except Exception:  # a bug in one poll must not stop the schedule
+                        log.exception("poll failed")
+                    if not self._again:
+                        break
+            finally:
+                self._idle.set()
