@@ -1,0 +1,119 @@
+"""Notices as Slack messages: a title line, then an attachment in the impact's colour. Pure.
+
+The title line is the message text (shown, and used for notifications); the attachment holds
+the update text, status, components, times and link. Every notice carries its title, so a
+reply posted as a root when its thread is gone still says what it is about.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from adapters.slack.render import blocks as b
+from adapters.slack.render import mrkdwn as m
+from bot.notices import Notice, NoticeKind, Severity
+
+BODY_MAX: Final = 2900
+
+EMOJI: Final[dict[Severity, str]] = {
+    Severity.CRITICAL: "🔴",
+    Severity.MAJOR: "🟠",
+    Severity.MINOR: "🟡",
+    Severity.NONE: "⚪",
+    Severity.MAINTENANCE: "🔵",
+    Severity.RESOLVED: "✅",
+    Severity.UNKNOWN: "❔",
+}
+
+COLOR: Final[dict[Severity, str]] = {
+    Severity.CRITICAL: "#c0392b",
+    Severity.MAJOR: "#e67e22",
+    Severity.MINOR: "#f1c40f",
+    Severity.NONE: "#95a5a6",
+    Severity.MAINTENANCE: "#3498db",
+    Severity.RESOLVED: "#2ecc71",
+    Severity.UNKNOWN: "#7f8c8d",
+}
+
+LABEL: Final[dict[NoticeKind, str]] = {
+    NoticeKind.INCIDENT_STARTED: "Incident",
+    NoticeKind.INCIDENT_UPDATED: "Update",
+    NoticeKind.INCIDENT_RESOLVED: "Resolved",
+    NoticeKind.COMPONENT_CHANGED: "Component status",
+    NoticeKind.MAINTENANCE_SCHEDULED: "Maintenance scheduled",
+    NoticeKind.MAINTENANCE_STARTED: "Maintenance started",
+    NoticeKind.MAINTENANCE_COMPLETED: "Maintenance completed",
+    NoticeKind.FEED_LOST: "Status page unreachable",
+    NoticeKind.FEED_RESTORED: "Status page back",
+}
+
+CLOSED_VERB: Final[dict[NoticeKind, str]] = {
+    NoticeKind.INCIDENT_STARTED: "Resolved",
+    NoticeKind.MAINTENANCE_STARTED: "Completed",
+    NoticeKind.FEED_LOST: "Readable again",
+}
+
+
+def notice_message(notice: Notice) -> dict[str, Any]:
+    """``chat.postMessage`` / ``chat.update`` arguments for ``notice``."""
+    title = title_line(notice)
+    return {
+        "text": b.cut(title, b.FALLBACK_MAX),
+        "attachments": [
+            {
+                "color": COLOR.get(notice.severity, COLOR[Severity.UNKNOWN]),
+                "fallback": b.cut(title, b.FALLBACK_MAX),
+                "blocks": b.capped(_details(notice), "…"),
+            }
+        ],
+    }
+
+
+def title_line(notice: Notice) -> str:
+    emoji = EMOJI.get(notice.severity, EMOJI[Severity.UNKNOWN])
+    name = m.inline(notice.title, 500) or "Claude status"
+    test = "🧪 *TEST* · " if notice.is_test else ""
+    if notice.ended_at is not None and notice.kind in CLOSED_VERB:
+        after = notice.duration_minutes
+        span = f" after {m.duration(after)}" if after is not None else ""
+        return f"{test}{EMOJI[Severity.RESOLVED]} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
+    label = LABEL.get(notice.kind, "Notice")
+    if notice.kind is NoticeKind.INCIDENT_STARTED and notice.severity in _IMPACTS:
+        label = f"{notice.severity.value.capitalize()} incident"
+    return f"{test}{emoji} *{label}:* {name}"
+
+
+_IMPACTS: Final = frozenset({Severity.MINOR, Severity.MAJOR, Severity.CRITICAL})
+
+
+def _details(notice: Notice) -> list[b.Block]:
+    out: list[b.Block] = []
+    if notice.text.strip():
+        out.append(b.section(m.body(notice.text, BODY_MAX)))
+    facts = [f"*Status:* {m.words(notice.status)}"] if notice.status.strip() else []
+    if notice.components:
+        names = ", ".join(m.inline(c, 200) for c in notice.components[:20])
+        more = f" and {len(notice.components) - 20} more" if len(notice.components) > 20 else ""
+        facts.append(f"*Affects:* {names}{more}")
+    if notice.started_at is not None:
+        span = m.when(notice.started_at)
+        if notice.ended_at is not None:
+            span += f" → {m.when(notice.ended_at, '{time}')}"
+        facts.append(span)
+    if facts:
+        out.append(b.context(*facts))
+    if notice.early_warning_minutes is not None:
+        out.append(
+            b.context(
+                f"⏱️ Seen early: flagged here {m.duration(notice.early_warning_minutes)} "
+                "before the status page posted it."
+            )
+        )
+    if notice.is_test:
+        out.append(b.context("🧪 This is a test notice: nothing is wrong."))
+    url = m.safe_url(notice.url)
+    if url:
+        out.append(b.context(f"<{url}|Open on the status page>"))
+    if not out:
+        out.append(b.context(m.when(notice.at)))
+    return out
