@@ -1,0 +1,204 @@
+"""Alerts into Slack channels: the core's ``ChatAdapter`` over the Web API.
+
+One call per dispatcher call, no retries of our own (the dispatcher owns them, per channel,
+and honours the ``retry_after`` we pass on), except two that Slack itself asks for: join a
+public channel on ``not_in_channel``, and resend as plain text when the blocks are refused.
+
+Slack accepts a thread reply under a deleted message and shows it to nobody, so before each
+reply we look the root up (``conversations.history`` at its ``ts``) and raise
+``ThreadGoneError`` when it is gone: the dispatcher then starts a new thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack import errors, render
+from adapters.slack.installations import Installations
+from bot.notices import Notice
+from bot.ports import (
+    MessageRef,
+    PermanentDeliveryError,
+    Target,
+    ThreadGoneError,
+    TransientDeliveryError,
+)
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS: Final = 15
+Call = Callable[[AsyncWebClient], Awaitable[AsyncSlackResponse]]
+OnRevoked = Callable[[str, str], Awaitable[None]]
+
+
+def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
+    """A client for ``SLACK_API_URL`` without slack-sdk's own retries: the dispatcher retries."""
+    return AsyncWebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=[])
+
+
+class SlackDelivery:
+    def __init__(self, api_url: str, installations: Installations, on_revoked: OnRevoked) -> None:
+        self._api_url = api_url
+        self._installations = installations
+        self._on_revoked = on_revoked
+        self._history_unavailable_logged = False
+
+    async def post(self, target: Target, notice: Notice) -> MessageRef:
+        message = render.notice_message(notice)
+
+        def send(body: dict[str, Any]) -> Call:
+            return lambda c: c.chat_postMessage(
+                channel=target.channel, unfurl_links=False, unfurl_media=False, **body
+            )
+
+        response = await self._send_message(target, message, send, "chat.postMessage")
+        return MessageRef(channel=str(response.get("channel") or target.channel), id=_ts(response))
+
+    async def reply(
+        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+    ) -> MessageRef:
+        if not await self._root_exists(target, root):
+            raise ThreadGoneError(f"thread root {root.id} in {root.channel} was deleted")
+        message = render.notice_message(notice)
+
+        def send(body: dict[str, Any]) -> Call:
+            return lambda c: c.chat_postMessage(
+                channel=root.channel,
+                thread_ts=root.id,
+                reply_broadcast=broadcast,
+                unfurl_links=False,
+                unfurl_media=False,
+                **body,
+            )
+
+        response = await self._send_message(target, message, send, "chat.postMessage")
+        return MessageRef(channel=str(response.get("channel") or root.channel), id=_ts(response))
+
+    async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
+        message = render.notice_message(notice)
+
+        def send(body: dict[str, Any]) -> Call:
+            return lambda c: c.chat_update(channel=ref.channel, ts=ref.id, **body)
+
+        try:
+            await self._send_message(target, message, send, "chat.update")
+        except _Gone as gone:
+            raise ThreadGoneError(f"message {ref.id} in {ref.channel} is gone") from gone
+
+    # --- the root check ---------------------------------------------------------------
+
+    async def _root_exists(self, target: Target, root: MessageRef) -> bool:
+        """Whether the thread root is still there (not deleted, not a tombstone)."""
+        try:
+            response = await self._call(
+                target,
+                "conversations.history",
+                lambda c: c.conversations_history(
+                    channel=root.channel, latest=root.id, oldest=root.id, inclusive=True, limit=1
+                ),
+            )
+        except _Unverifiable:
+            return True
+        messages = response.get("messages") or []
+        return any(m.get("ts") == root.id and m.get("subtype") != "tombstone" for m in messages)
+
+    # --- calling Slack ----------------------------------------------------------------
+
+    async def _send_message(
+        self,
+        target: Target,
+        message: dict[str, Any],
+        send: Callable[[dict[str, Any]], Call],
+        method: str,
+    ) -> AsyncSlackResponse:
+        try:
+            return await self._call(target, method, send(message))
+        except _Refused as refused:
+            log.warning("Slack refused a notice to %s (%s); sending it as text", target, refused)
+        try:
+            return await self._call(target, method, send(render.text_only(message)))
+        except _Refused as again:
+            raise TransientDeliveryError(f"Slack refused the notice ({again})") from None
+
+    async def _call(self, target: Target, method: str, call: Call) -> AsyncSlackResponse:
+        client = web_client(self._api_url, await self._installations.bot_token(target.workspace))
+        try:
+            return await self._attempt(client, method, call)
+        except SlackApiError as error:
+            name = errors.code(error)
+            if name != "not_in_channel":
+                raise await self._translate(target, method, error) from None
+        await self._join(target, client)
+        try:
+            return await self._attempt(client, method, call)
+        except SlackApiError as error:
+            raise await self._translate(target, method, error) from None
+
+    async def _attempt(self, client: AsyncWebClient, method: str, call: Call) -> AsyncSlackResponse:
+        try:
+            return await call(client)
+        except SlackApiError:
+            raise
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise TransientDeliveryError(
+                f"could not reach Slack ({method}): {type(error).__name__}"
+            ) from None
+
+    async def _join(self, target: Target, client: AsyncWebClient) -> None:
+        """Join a public channel the bot was not in (``channels:join``)."""
+        try:
+            await self._attempt(
+                client, "conversations.join", lambda c: c.conversations_join(channel=target.channel)
+            )
+        except SlackApiError as error:
+            mapped = await self._translate(target, "conversations.join", error)
+            if isinstance(mapped, PermanentDeliveryError):
+                why = errors.code(error)
+                reason = f"not_in_channel: could not join ({why}); invite the app to the channel"
+                raise PermanentDeliveryError(reason) from None
+            raise mapped from None
+        log.info("joined Slack channel %s to post alerts", target)
+
+    async def _translate(self, target: Target, method: str, error: SlackApiError) -> Exception:
+        name = errors.code(error)
+        if method == "chat.update" and name in ("message_not_found", "cant_update_message"):
+            return _Gone(name)
+        if method == "conversations.history" and name == "missing_scope":
+            if not self._history_unavailable_logged:
+                log.warning(
+                    "cannot check for deleted thread roots in %s: missing a history scope", target
+                )
+                self._history_unavailable_logged = True
+            return _Unverifiable(name)
+        if name in errors.REFUSED_PAYLOAD:
+            return _Refused(name)
+        mapped = errors.to_delivery_error(error, method)
+        if name in errors.REVOKED and target.workspace:
+            await self._on_revoked(target.workspace, name)
+        return mapped
+
+
+def _ts(response: AsyncSlackResponse) -> str:
+    ts = response.get("ts")
+    if not ts:
+        raise TransientDeliveryError("Slack answered without a message ts")
+    return str(ts)
+
+
+class _Gone(Exception):
+    """``chat.update`` found no message: it was deleted."""
+
+
+class _Unverifiable(Exception):
+    """The root cannot be looked up (no history scope here): reply as if it were there."""
+
+
+class _Refused(Exception):
+    """Slack refused the payload (blocks, size): try once more as plain text."""

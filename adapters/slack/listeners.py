@@ -1,0 +1,185 @@
+"""Inbound Slack: the slash command, the share button, mentions, and uninstall events.
+
+Every answer comes from the core (``core.handle``), which reads memory and the database and
+never fetches the feed, so the slash command is answered inside the ``ack`` well within
+Slack's three seconds. Slack redelivers an event it thinks we missed; a mention we already
+answered is not answered again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from bot import commands
+from bot.answers import Answer, TextAnswer
+from bot.plugins import ChatContext, CoreAPI
+
+log = logging.getLogger(__name__)
+
+COMMAND: Final = "/is-claude-down"
+ACK_BUDGET_SECONDS: Final = 2.5
+SORRY: Final = "Sorry, I could not answer that just now. Try again in a minute."
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+OnRevoked = Callable[[str, str], Awaitable[None]]
+
+
+def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
+    """Attach every listener to the bolt ``app``."""
+
+    @app.command(COMMAND)
+    async def slash_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        words = _words(command.get("text", ""))
+        ctx = ChatContext(
+            platform="slack",
+            channel=str(command.get("channel_id", "")),
+            user=str(command.get("user_id", "")),
+            workspace=command.get("team_id"),
+            user_name=command.get("user_name"),
+            can_manage=True,
+        )
+        pending = asyncio.ensure_future(core.handle(words, ctx))
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(pending), ACK_BUDGET_SECONDS)
+        except TimeoutError:
+            # Slack gives up after 3 s; say we are on it and answer through response_url.
+            await ack(text="⏳ Checking…", response_type="ephemeral")
+            late = await _answer_or_none(pending)
+            if late is not None:
+                await respond(**_private(late, words), response_type="ephemeral")
+            return
+        except Exception:
+            log.exception("the core failed to answer a Slack command")
+            await ack(text=SORRY, response_type="ephemeral")
+            return
+        await ack(**_private(answer, words), response_type="ephemeral")
+        if isinstance(answer, TextAnswer) and answer.channel_note:
+            await respond(
+                **render.note_message(answer.channel_note),
+                response_type="in_channel",
+                replace_original=False,
+            )
+
+    @app.action(render.SHARE_ACTION)
+    async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        actions = body.get("actions") or [{}]
+        words = _words(str(actions[0].get("value") or ""))
+        if not _shareable(words):
+            await respond(
+                text="Only status and history answers can be shared.", replace_original=False
+            )
+            return
+        user = body.get("user") or {}
+        ctx = ChatContext(
+            platform="slack",
+            channel=str((body.get("channel") or {}).get("id", "")),
+            user=str(user.get("id", "")),
+            workspace=(body.get("team") or {}).get("id"),
+            user_name=user.get("username") or user.get("name"),
+            can_manage=True,
+        )
+        answer = await core.handle(words, ctx)
+        message = render.answer_message(answer, shared_by=ctx.user)
+        await respond(**message, response_type="in_channel", replace_original=False)
+        await respond(delete_original=True)
+
+    seen = _Seen()
+
+    @app.event("app_mention")
+    async def mention(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        if not seen.first(str(body.get("event_id") or "")):
+            return  # Slack's retry of an event we already answered
+        channel = str(event.get("channel", ""))
+        ctx = ChatContext(
+            platform="slack",
+            channel=channel,
+            user=str(event.get("user", "")),
+            workspace=event.get("team") or context.team_id,
+            can_manage=True,
+        )
+        answer = await core.handle(_words(_MENTION.sub(" ", event.get("text", ""))), ctx)
+        thread = event.get("thread_ts") or event.get("ts")
+        try:
+            await client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread,
+                unfurl_links=False,
+                **render.answer_message(answer),
+            )
+            if isinstance(answer, TextAnswer) and answer.channel_note:
+                await client.chat_postMessage(
+                    channel=channel, **render.note_message(answer.channel_note)
+                )
+        except SlackApiError as error:
+            log.warning(
+                "could not answer a mention in %s: %s", channel, error.response.get("error")
+            )
+
+    @app.event("app_uninstalled")
+    async def uninstalled(context: AsyncBoltContext) -> None:
+        if context.team_id:
+            await on_revoked(context.team_id, "app_uninstalled")
+
+    @app.event("tokens_revoked")
+    async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if context.team_id and (event.get("tokens") or {}).get("bot"):
+            await on_revoked(context.team_id, "tokens_revoked")
+
+
+class _Seen:
+    """The last few event ids, to drop Slack's redeliveries."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._order: deque[str] = deque(maxlen=size)
+        self._ids: set[str] = set()
+
+    def first(self, event_id: str) -> bool:
+        if not event_id:
+            return True
+        if event_id in self._ids:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._ids.discard(self._order[0])
+        self._order.append(event_id)
+        self._ids.add(event_id)
+        return True
+
+
+def _private(answer: Answer, words: str) -> dict[str, Any]:
+    """The answer for the asker only, with a button to share it when it is worth sharing."""
+    share = (words or "status") if _shareable(words) else None
+    return render.answer_message(answer, share=share)
+
+
+def _shareable(words: str) -> bool:
+    """Sharing re-asks the core, so only words that change nothing may be shared."""
+    return isinstance(commands.parse(words), commands.Ask | commands.History)
+
+
+def _words(text: str) -> str:
+    """What the user typed: Slack sends ``&``, ``<``, ``>`` as entities."""
+    return html.unescape(text).strip() if "&" in text else text.strip()
+
+
+async def _answer_or_none(pending: asyncio.Future[Answer]) -> Answer | None:
+    try:
+        return await pending
+    except Exception:
+        log.exception("the core failed to answer a Slack command")
+        return None
