@@ -51,6 +51,7 @@ class FakeStatuspage:
         self._documents: dict[str, bytes] = {}
         self._modified: dict[str, str] = {}
         self._fault: str | None = None
+        self._raw: dict[str, tuple[int, bytes, str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -81,6 +82,17 @@ class FakeStatuspage:
     def set_fault(self, fault: str | None) -> None:
         with self._lock:
             self._fault = fault
+
+    def set_raw(
+        self, path: str, body: bytes, status: int = 200, content_type: str = "application/json"
+    ) -> None:
+        """Answer ``path`` with exactly this body (a file from ``bad/``), until cleared."""
+        with self._lock:
+            self._raw[path] = (status, body, content_type)
+
+    def clear_raw(self) -> None:
+        with self._lock:
+            self._raw.clear()
 
     def paths_requested(self) -> list[str]:
         with self._lock:
@@ -119,7 +131,7 @@ class FakeStatuspage:
         app = web.Application()
         app.router.add_get("/old/{tail:.*}", self._redirect)
         app.router.add_get("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -133,6 +145,8 @@ class FakeStatuspage:
     # --- HTTP ---------------------------------------------------------------------------
 
     async def _redirect(self, request: web.Request) -> web.StreamResponse:
+        with self._lock:
+            self.requests.append(Request(request.path, dict(request.headers), 301))
         raise web.HTTPMovedPermanently(location="/" + request.match_info["tail"])
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -140,7 +154,12 @@ class FakeStatuspage:
             fault = self._fault
             body = self._documents.get(request.path)
             modified = self._modified.get(request.path)
-        response = await self._answer(request, fault, body, modified)
+            raw = self._raw.get(request.path)
+        if raw is not None:
+            status, raw_body, content_type = raw
+            response = web.Response(status=status, body=raw_body, content_type=content_type)
+        else:
+            response = await self._answer(request, fault, body, modified)
         with self._lock:
             self.requests.append(Request(request.path, dict(request.headers), response.status))
         return response

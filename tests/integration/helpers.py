@@ -1,0 +1,120 @@
+"""Building blocks the integration tests share: a wired watcher and a recording chat fake."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from bot import routing
+from bot.clock import utc_now
+from bot.dispatch import Dispatcher
+from bot.feed import FeedClient
+from bot.metrics import Metrics
+from bot.notices import Notice
+from bot.ports import (
+    MessageRef,
+    PermanentDeliveryError,
+    ThreadGoneError,
+    TransientDeliveryError,
+)
+from bot.ports import Target as Target
+from bot.store import Store
+from bot.watcher import Watcher
+
+CONSOLE = Target(routing.CONSOLE, "stdout")
+
+
+@dataclass
+class Sent:
+    action: str
+    target: Target
+    notice: Notice
+    root: MessageRef | None = None
+    broadcast: bool = False
+
+
+@dataclass
+class RecordingChat:
+    """A stand-in chat platform behind the delivery port: records what it was asked to post
+    and fails on command (``fail_next``: error instances raised by the next calls, in turn)."""
+
+    sent: list[Sent] = field(default_factory=list)
+    fail_next: list[Exception] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)
+    delay: float = 0.0
+    _ids: int = 0
+
+    async def post(self, target: Target, notice: Notice) -> MessageRef:
+        await self._maybe_fail()
+        self._ids += 1
+        self.sent.append(Sent("post", target, notice))
+        return MessageRef(target.channel, f"m{self._ids}")
+
+    async def reply(
+        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+    ) -> MessageRef:
+        await self._maybe_fail()
+        if root.id in self.deleted:
+            raise ThreadGoneError(root.id)
+        self._ids += 1
+        self.sent.append(Sent("reply", target, notice, root, broadcast))
+        return MessageRef(target.channel, f"m{self._ids}")
+
+    async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
+        await self._maybe_fail()
+        self.sent.append(Sent("edit", target, notice, ref))
+
+    async def _maybe_fail(self) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+
+    def to(self, target: Target) -> list[Sent]:
+        return [s for s in self.sent if s.target == target]
+
+
+__all__ = [
+    "CONSOLE",
+    "PermanentDeliveryError",
+    "RecordingChat",
+    "Sent",
+    "TransientDeliveryError",
+    "Wired",
+    "wired",
+]
+
+
+@dataclass
+class Wired:
+    store: Store
+    feed: FeedClient
+    watcher: Watcher
+    dispatcher: Dispatcher
+    chat: RecordingChat
+
+
+@asynccontextmanager
+async def wired(
+    database_url: str, page_url: str, chat: RecordingChat | None = None, lost_after: int = 3
+) -> AsyncIterator[Wired]:
+    """A store, feed, watcher and dispatcher as the app wires them, with ``chat`` behind the
+    ``console`` and ``slack`` platforms."""
+    chat = chat or RecordingChat()
+    metrics = Metrics()
+    store = Store.open(database_url)
+    await store.migrate()
+    feed = FeedClient(page_url, timeout=1.0)
+    dispatcher = Dispatcher(store, {"console": chat, "slack": chat}, utc_now, metrics)
+    watcher = Watcher(
+        store, feed, source=page_url, lost_after=lost_after, clock=utc_now, metrics=metrics
+    )
+    await watcher.load()
+    try:
+        yield Wired(store, feed, watcher, dispatcher, chat)
+    finally:
+        await dispatcher.close()
+        await feed.close()
+        await store.close()
