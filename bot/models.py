@@ -8,7 +8,7 @@ without them is a bad answer, never "everything is fine".
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,6 +30,16 @@ class FeedModel(BaseModel):
     """Base of every feed object: immutable, unknown keys ignored."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _naive_time_is_utc(cls, value: object) -> object:
+        # Statuspage always writes an offset; a timestamp without one (a proxy, a hand-made
+        # page) is read as UTC instead of becoming a naive datetime that raises TypeError
+        # when compared with every other timestamp.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Page(FeedModel):
