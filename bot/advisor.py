@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.models import Incident
 from bot.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.symptoms import Symptom, SymptomClass
 from bot.view import StatusView, Verdict
@@ -136,7 +137,7 @@ def _last_known(view: StatusView, now: datetime) -> str:
 def _problem(view: StatusView, now: datetime) -> str:
     incidents = view.open_incidents
     if incidents:
-        first = max(incidents, key=lambda i: i.began_at)
+        first = _newest(incidents)
         more = f" and {len(incidents) - 1} more" if len(incidents) > 1 else ""
         return (
             f'Anthropic has an open incident, "{first.name}" '
@@ -147,7 +148,16 @@ def _problem(view: StatusView, now: datetime) -> str:
 
 
 def _link(view: StatusView) -> str:
-    for incident in view.open_incidents:
+    """The link of the incident the summary names (the newest), else of any other."""
+    incidents = view.open_incidents
+    if not incidents:
+        return view.source
+    named = _newest(incidents)
+    for incident in (named, *incidents):
         if incident.shortlink:
             return incident.shortlink
     return view.source
+
+
+def _newest(incidents: tuple[Incident, ...]) -> Incident:
+    return max(incidents, key=lambda i: i.began_at)
