@@ -17,7 +17,6 @@ import sys
 from typing import NoReturn
 
 from bot import __version__, logs
-from bot.app import build
 from bot.settings import SECRET_NAMES, ConfigError, Secret, Settings, load
 
 EXIT_USAGE = 64
@@ -82,6 +81,8 @@ def _secrets(settings: Settings) -> list[Secret | None]:
 
 
 async def _run_forever(settings: Settings, mode: str) -> int:
+    from bot.app import build  # the whole bot: imported only when it runs
+
     assert mode in ("watch", "serve")
     app = build(settings, "watch" if mode == "watch" else "serve")
     stop = asyncio.Event()

@@ -14,7 +14,6 @@ from bot.clock import utc_now
 from bot.feed import FeedClient, FeedError
 from bot.settings import Settings
 from bot.snapshot import Snapshot, build
-from bot.store import Store
 from bot.symptoms import SymptomError, parse_symptom
 from bot.terminal import status_text
 from bot.view import StatusView
@@ -60,6 +59,8 @@ async def _last_known(settings: Settings) -> Snapshot | None:
     url = settings.database_url
     if url.startswith("sqlite") and not await asyncio.to_thread(_exists, url.split("///", 1)[-1]):
         return None
+    from bot.store import Store  # the database only matters when the feed failed
+
     store = Store.open(url)
     try:
         return await store.load_snapshot()
