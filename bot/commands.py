@@ -40,7 +40,12 @@ QUESTION_WORDS: Final = frozenset(
     }
 )
 
-_DURATION = re.compile(r"^(?:for\s+)?(\d{1,6})\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours)?$")
+# Every unit a user may write is listed, so "12 days" or "30 seconds" is never read as minutes.
+_DURATION = re.compile(
+    r"^(?:for\s+)?(\d{1,6})\s*"
+    r"(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)?$"
+)
+_SECONDS_PER_UNIT: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -152,15 +157,18 @@ def _ask(words: list[str], cleaned: str) -> Command:
 
 
 def _minutes(after: list[str]) -> int | None:
-    """``12m``, ``12 min``, ``for 12 minutes``, ``2h`` right after the code."""
+    """``12m``, ``12 min``, ``for 12 minutes``, ``2h`` (also ``30s``, ``2 days``) right after
+    the code."""
     for width in (3, 2, 1):
         if len(after) < width:
             continue
         match = _DURATION.match(" ".join(after[:width]).lower())
         if match:
+            if match.group(2) is None and len(after) > width and after[width][:1].isalpha():
+                return None  # "12 weeks", "12 times": a bare number followed by a word
             amount = int(match.group(1))
             unit = match.group(2) or "m"
-            minutes = amount * 60 if unit.startswith("h") else amount
+            minutes = amount * _SECONDS_PER_UNIT[unit[0]] // 60
             return min(minutes, MAX_MINUTES)
     return None
 

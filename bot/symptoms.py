@@ -60,7 +60,8 @@ class SymptomError(ValueError):
 def parse_symptom(text: str) -> Symptom:
     """``"503"``, ``"HTTP 529"``, ``"overloaded"``, ``"timeout"`` -> Symptom."""
     word = text.strip().lower().removeprefix("http").strip().strip(".,;:!?")
-    if word.isdigit() and len(word) == 3:
+    # ASCII only: "²⁰³".isdigit() is true but int() refuses it, and "٥٠٣" is no one's label.
+    if word.isascii() and word.isdigit() and len(word) == 3:
         code = int(word)
         if 400 <= code <= 599:
             return Symptom(word, code)
