@@ -139,6 +139,10 @@ class Message:
     reply_broadcast: bool = False
     deleted: bool = False
     edits: list[dict[str, Any]] = field(default_factory=list)
+    first_text: str = ""
+
+    def __post_init__(self) -> None:
+        self.first_text = self.first_text or self.text
 
     @property
     def is_reply(self) -> bool:
