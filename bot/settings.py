@@ -7,6 +7,7 @@ whose contents are the secret) for container secrets; they are held in ``Secret`
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -69,6 +70,11 @@ class AlertChannel:
     channel: str
     workspace: str | None = None
 
+    def __repr__(self) -> str:
+        # A discord-webhook "channel" is the webhook URL, a secret.
+        channel = "<redacted>" if self.platform == "discord-webhook" else self.channel
+        return f"AlertChannel({self.platform!r}, {channel!r}, {self.workspace!r})"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -99,6 +105,10 @@ class Settings:
     feed_lost_after_failures: int = 3
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
+    def __repr__(self) -> str:
+        # The generated repr would show the webhook URLs and the database password.
+        return f"Settings({self.redacted()!r})"
+
     def redacted(self) -> dict[str, Any]:
         """Every setting, secrets shown only as set or not set: what ``config`` prints."""
         shown: dict[str, Any] = {}
@@ -115,8 +125,8 @@ class Settings:
                     else f"{ch.platform}:{ch.workspace + '/' if ch.workspace else ''}{ch.channel}"
                     for ch in value
                 ]
-            elif item.name == "database_url":
-                value = _redact_url_password(value)
+            elif isinstance(value, str) and "://" in value:
+                value = _redact_url_password(value)  # DATABASE_URL, or a proxy with a login
             elif isinstance(value, tuple):
                 value = list(value)
             shown[item.name.upper()] = value
@@ -163,7 +173,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
             value = float(raw)
         except ValueError:
             raise ConfigError(name, f"must be a number, got {raw!r}") from None
-        if value != value or value < minimum:  # NaN or too small
+        if not math.isfinite(value) or value < minimum:  # NaN, inf, or too small
             raise ConfigError(name, f"must be at least {minimum:g}, got {raw!r}")
         return value
 
@@ -262,10 +272,24 @@ def _database_url(value: str) -> str:
 
 
 def _redact_url_password(url: str) -> str:
+    """The URL with the password of its login, and of its query (``?password=``), hidden."""
     parts = urlsplit(url)
     if parts.password:
-        return url.replace(f":{parts.password}@", ":<redacted>@", 1)
+        url = url.replace(f":{parts.password}@", ":<redacted>@", 1)
+    if parts.query:
+        base, _, query = url.partition("?")
+        pairs = []
+        for pair in query.split("&"):
+            key, eq, _value = pair.partition("=")
+            secret = eq and any(w in key.lower() for w in ("password", "secret", "token", "key"))
+            pairs.append(f"{key}=<redacted>" if secret else pair)
+        url = f"{base}?{'&'.join(pairs)}"
     return url
+
+
+def _shown_entry(platform: str, rest: str) -> str:
+    """An ALERT_CHANNELS entry as an error may show it: a URL in it may be a webhook's."""
+    return f"{platform}:<redacted URL>" if "://" in rest else f"{platform}:{rest}"
 
 
 def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
@@ -277,7 +301,7 @@ def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
         platform = platform.strip().lower()
         rest = rest.strip()
         if platform not in TARGET_PLATFORMS or not rest:
-            shown = "discord-webhook:<redacted>" if platform == "discord-webhook" else entry
+            shown = _shown_entry(platform, rest) if rest else entry
             raise ConfigError(
                 "ALERT_CHANNELS",
                 f"{shown!r} is not slack:CHANNEL, slack:TEAM/CHANNEL, discord:CHANNEL "
@@ -295,7 +319,9 @@ def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
         else:
             if platform == "discord" and not rest.isdigit():
                 raise ConfigError(
-                    "ALERT_CHANNELS", f"discord channel ids are numbers, got {rest!r}"
+                    "ALERT_CHANNELS",
+                    f"discord channel ids are numbers, got {_shown_entry(platform, rest)!r}"
+                    + (" (a webhook URL goes in discord-webhook:URL)" if "://" in rest else ""),
                 )
             channels.append(AlertChannel(platform, rest))
     return tuple(channels)
