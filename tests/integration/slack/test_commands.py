@@ -234,3 +234,11 @@ async def test_uninstalling_the_app_stops_the_workspace_alerts(bot: Bot) -> None
             break
         await asyncio.sleep(0.01)
     assert await bot.app.store.subscription(GENERAL) is None
+
+
+async def test_slacks_url_check_is_answered(bot: Bot) -> None:
+    """Slack verifies the Request URL of a pasted manifest with a signed challenge."""
+    body = '{"token": "x", "challenge": "c-123", "type": "url_verification"}'
+    status, answer = await bot.post_events(body, "application/json")
+    assert status == 200
+    assert answer == {"challenge": "c-123"}

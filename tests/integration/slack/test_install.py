@@ -1,0 +1,146 @@
+"""Multi-workspace: the OAuth install into the bot's database, per-workspace tokens for
+alerts, and uninstall / token revocation cleaning up. Socket Mode, too."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.slack import SlackAdapter
+from bot.notices import Notice, NoticeKind, Severity
+from bot.ports import ChatAdapter, PermanentDeliveryError, Target
+from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign
+from tests.fakes.statuspage import FakeStatuspage
+from tests.integration.slack.conftest import Bot, running_bot
+from tests.integration.slack.payloads import texts
+
+OTHER_TEAM = "T0OTHER01"
+OTHER_TOKEN = "xoxb-other-team-token"
+NOTICE = Notice(
+    kind=NoticeKind.INCIDENT_STARTED,
+    title="Elevated errors",
+    severity=Severity.MINOR,
+    status="investigating",
+    text="Looking into it.",
+    at=datetime(2026, 11, 24, tzinfo=UTC),
+)
+
+
+@pytest.fixture
+async def oauth_bot(
+    slack: FakeSlack, statuspage: FakeStatuspage, tmp_path: Path
+) -> AsyncIterator[Bot]:
+    env = {"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "shh"}
+    async with running_bot(slack, statuspage, tmp_path, **env) as running:
+        yield running
+
+
+def delivery(bot: Bot) -> ChatAdapter:
+    [adapter] = [a for a in bot.app.adapters if isinstance(a, SlackAdapter)]
+    return adapter.deliveries()["slack"]
+
+
+async def install(bot: Bot, team: str, token: str) -> str:
+    """Click through /slack/install and Slack's consent page, as a browser would."""
+    async with bot.http.get(f"{bot.url}/slack/install") as page:
+        assert page.status == 200
+        html = await page.text()
+        cookie = page.headers["Set-Cookie"].split(";")[0]
+    authorize = re.search(r'href="([^"]+/oauth/v2/authorize[^"]+)"', html)
+    assert authorize is not None, html
+    assert authorize.group(1).startswith(bot.slack.base_url + "/oauth/v2/authorize?")
+    scopes = re.search(r"scope=([^&]+)", authorize.group(1))
+    assert scopes is not None
+    state = re.search(r"state=([^&]+)", authorize.group(1))
+    assert state is not None
+    code = bot.slack.issue_oauth_code(team, token)
+    async with bot.http.get(
+        f"{bot.url}/slack/oauth_redirect",
+        params={"code": code, "state": state.group(1)},
+        headers={"Cookie": cookie},
+    ) as done:
+        assert done.status == 200, await done.text()
+    return scopes.group(1).replace("%3A", ":").replace("%2C", ",")
+
+
+async def test_an_install_asks_for_exactly_the_manifest_scopes(oauth_bot: Bot) -> None:
+    scopes = await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    manifest = (Path(__file__).parents[3] / "deploy" / "slack" / "manifest.yml").read_text()
+    listed = re.findall(r"^\s+- ([a-z_.]+:[a-z_.]+|commands)$", manifest, re.MULTILINE)
+    assert sorted(scopes.split(",")) == sorted(listed)
+
+
+async def test_alerts_go_out_with_the_workspaces_own_token(oauth_bot: Bot) -> None:
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    await delivery(oauth_bot).post(Target("slack", "C0ALERTS1", OTHER_TEAM), NOTICE)
+    [call] = oauth_bot.slack.calls_to("chat.postMessage")
+    assert call.token == OTHER_TOKEN
+
+
+async def test_a_command_from_an_installed_workspace_is_answered(oauth_bot: Bot) -> None:
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    answer = await oauth_bot.command("", team=OTHER_TEAM)
+    assert "No, Claude is up" in answer["text"]
+
+
+async def test_a_workspace_without_an_install_is_refused_permanently(oauth_bot: Bot) -> None:
+    with pytest.raises(PermanentDeliveryError, match="not installed"):
+        await delivery(oauth_bot).post(Target("slack", "C0ALERTS1", "T0NOBODY1"), NOTICE)
+    with pytest.raises(PermanentDeliveryError, match="TEAM_ID/CHANNEL_ID"):
+        await delivery(oauth_bot).post(Target("slack", "C0ALERTS1"), NOTICE)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "app_uninstalled", "event_ts": "1.1"},
+        {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT0001"]}, "event_ts": "1.1"},
+    ],
+)
+async def test_uninstall_and_revocation_forget_the_workspace(
+    oauth_bot: Bot, event: dict[str, Any]
+) -> None:
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    await oauth_bot.command("subscribe", team=OTHER_TEAM, channel="C0ALERTS1")
+    target = Target("slack", "C0ALERTS1", OTHER_TEAM)
+    assert await oauth_bot.app.store.subscription(target) is not None
+    body = event_callback(event, event_id="Ev9", team=OTHER_TEAM)
+    status, _ = await oauth_bot.post_events(body, "application/json", sign(body))
+    assert status == 200
+    for _ in range(300):
+        if await oauth_bot.app.store.subscription(target) is None:
+            break
+        await asyncio.sleep(0.01)
+    assert await oauth_bot.app.store.subscription(target) is None
+    with pytest.raises(PermanentDeliveryError, match="not installed"):
+        await delivery(oauth_bot).post(target, NOTICE)
+
+
+async def test_socket_mode_answers_the_command_over_the_socket(
+    slack: FakeSlack, statuspage: FakeStatuspage, tmp_path: Path
+) -> None:
+    env = {"SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": ""}
+    async with running_bot(slack, statuspage, tmp_path, **env) as bot:
+        payload = {
+            "team_id": "T0TEAM001",
+            "channel_id": "C0GENERAL",
+            "user_id": "U0ALICE01",
+            "user_name": "alice",
+            "command": "/is-claude-down",
+            "text": "529",
+            "response_url": slack.response_url(),
+            "api_app_id": "A0APP0001",
+        }
+        answer = await slack.send_envelope("slash_commands", payload)
+        assert answer["response_type"] == "ephemeral"
+        assert "What to do about 529" in texts(answer["blocks"])
+        async with bot.http.post(f"{bot.url}/slack/events", data="{}") as resp:
+            assert resp.status in (404, 405)  # no HTTP events route in Socket Mode
+        assert slack.calls_to("apps.connections.open")[0].token == APP_TOKEN
+        assert BOT_TOKEN in {c.token for c in slack.calls_to("auth.test")}
