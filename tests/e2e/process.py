@@ -65,7 +65,7 @@ class BotProcess:
             time.sleep(0.05)
         if not check():
             raise AssertionError(
-                f"timed out waiting for {what or check}\nstdout:\n"
+                f"timed out waiting for {what or check} (exit code {self._proc.poll()})\nstdout:\n"
                 + "\n".join(self.stdout)
                 + "\nstderr:\n"
                 + "\n".join(self.stderr[-40:])
