@@ -131,6 +131,7 @@ class Session:
     session_id: str = ""
     intents: int | None = None
     heartbeats: int = 0
+    resumed: bool = False
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     _zlib: Any = None
     _zstd: Any = None
@@ -193,7 +194,6 @@ class FakeDiscord:
         self._faults: list[Fault] = []
         self._ids = itertools.count(1300000000000100000)
         self._changed = asyncio.Condition()
-        self._connected = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.users = {
@@ -230,7 +230,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -381,6 +381,11 @@ class FakeDiscord:
 
     # --- test hooks -----------------------------------------------------------------------
 
+    async def set_overwrites(self, channel_id: str, overwrites: list[dict[str, Any]]) -> None:
+        """Change a channel's permission overwrites, and tell the bot (CHANNEL_UPDATE)."""
+        self.channels[channel_id]["permission_overwrites"] = overwrites
+        await self._session().dispatch("CHANNEL_UPDATE", self.channels[channel_id])
+
     def delete_message(self, message_id: str) -> None:
         self.deleted.add(message_id)
 
@@ -398,11 +403,17 @@ class FakeDiscord:
         retry_after: float = 0.2,
         is_global: bool = False,
         times: int = 1,
+        proxy: bool = False,
     ) -> None:
         """Answer the next ``times`` calls matching ``method`` and the ``path`` regex (after
-        ``/api/v10``) with 429, as Discord does (body ``retry_after``, headers, ``Via``)."""
+        ``/api/v10``) with 429, as Discord does (body ``retry_after``, headers, ``Via``).
+        ``proxy``: a bare 429 with only ``Retry-After``, as a proxy or CDN in front answers."""
 
         def respond() -> web.Response:
+            if proxy:
+                return web.Response(
+                    status=429, text="Too Many Requests", headers={"Retry-After": str(retry_after)}
+                )
             headers = {
                 "Retry-After": str(max(1, round(retry_after))),
                 "Via": "1.1 google",
@@ -431,11 +442,23 @@ class FakeDiscord:
         error = DiscordError(status, code, f"{status}: fake failure")
         self._faults.append(Fault(method, re.compile(path), times, error.response))
 
-    async def wait_connected(self, timeout: float = 10.0) -> Session:
-        """The gateway session once READY and GUILD_CREATE are sent: events injected from
-        now on reach a client that knows the guild."""
-        await asyncio.wait_for(self._connected.wait(), timeout)
-        return self.sessions[-1]
+    async def wait_connected(self, count: int = 1, timeout: float = 10.0) -> Session:
+        """The ``count``-th gateway session once it is ready (READY and GUILD_CREATE sent, or
+        RESUMED): events injected from now on reach a client that knows the guild."""
+
+        def ready() -> bool:
+            return len(self.sessions) >= count and self.sessions[count - 1].ready.is_set()
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+        return self.sessions[count - 1]
+
+    async def drop_connection(self, code: int = 4000) -> None:
+        """Close the gateway connection as Discord does when it restarts a node (4000 is
+        resumable: the client reconnects and sends RESUME)."""
+        session = self._session()
+        session.ready.clear()
+        await session.ws.close(code=code, message=b"fake: dropped")
 
     async def mention(self, user_id: str, text: str, channel_id: str = GENERAL) -> dict[str, Any]:
         """A member's message that mentions the bot (``<@bot> text``), as MESSAGE_CREATE.
@@ -530,8 +553,9 @@ class FakeDiscord:
                     break
                 session.session_id = data["session_id"]
                 session.seq = int(data.get("seq") or 0)
-                session.ready.set()
+                session.resumed = True
                 await session.dispatch("RESUMED", {})
+                await self._mark_ready(session)
         return ws
 
     async def _identify(self, session: Session, data: dict[str, Any]) -> None:
@@ -553,8 +577,12 @@ class FakeDiscord:
             },
         )
         await session.dispatch("GUILD_CREATE", self.guild_payload())
+        await self._mark_ready(session)
+
+    async def _mark_ready(self, session: Session) -> None:
         session.ready.set()
-        self._connected.set()
+        async with self._changed:
+            self._changed.notify_all()
 
     def _command_data(
         self, subcommand: str, options: dict[str, str | int], focused: str | None
@@ -721,7 +749,7 @@ class FakeDiscord:
         reference = body.get("message_reference")
         needed = VIEW_CHANNEL | SEND_MESSAGES | (READ_MESSAGE_HISTORY if reference else 0)
         self._check_channel(channel, BOT_ID, needed)
-        _validate(body)
+        validate_message(body)
         message = self._message(channel, self.users[BOT_ID], body.get("content") or "", body)
         if reference:
             target = self.messages.get(str(reference.get("message_id")))
@@ -743,7 +771,7 @@ class FakeDiscord:
 
     def _edit(self, channel: str, message_id: str, body: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(channel, message_id)
-        _validate(body, edit=True)
+        validate_message(body, edit=True)
         for key in ("content", "embeds"):
             if key in body:
                 message[key] = (
@@ -819,7 +847,7 @@ class FakeDiscord:
         data = body.get("data") or {}
         resource: dict[str, Any] | None = None
         if kind == 4:
-            _validate(data)
+            validate_message(data)
             message = self._message(
                 interaction["channel_id"], self.users[BOT_ID], data.get("content") or "", data
             )
@@ -865,7 +893,7 @@ class FakeDiscord:
         }
         match method, rest:
             case "POST", []:
-                _validate(call.body)
+                validate_message(call.body)
                 message = self._message(channel, author, call.body.get("content") or "", call.body)
                 message["webhook_id"] = hook_id
                 self._store(message, call.body)
@@ -892,7 +920,7 @@ class FakeDiscord:
         interaction_id = interaction["id"]
         match method, rest:
             case "POST", []:
-                _validate(call.body)
+                validate_message(call.body)
                 message = self._message(
                     interaction["channel_id"],
                     self.users[BOT_ID],
@@ -910,7 +938,7 @@ class FakeDiscord:
         return str(next(self._ids))
 
 
-def _validate(body: dict[str, Any], *, edit: bool = False) -> None:
+def validate_message(body: dict[str, Any], *, edit: bool = False) -> None:
     """Discord's checks on a message body: 2,000 characters of content, 10 embeds, each
     embed's parts within their limits and 6,000 characters in all, http(s) links only."""
     content = body.get("content") or ""
