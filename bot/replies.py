@@ -86,7 +86,8 @@ def history_answer(view: StatusView, now: datetime) -> HistoryAnswer:
         for incident in (*view.snapshot.recent_incidents, *view.snapshot.incidents):
             seen[incident.id] = incident  # the live copy (later) wins
     recent = sorted(
-        (i for i in seen.values() if i.began_at >= since or i.is_open),
+        # Every incident that overlaps the window, also one that began before it.
+        (i for i in seen.values() if _ended(i, now) >= since),
         key=lambda i: i.began_at,
         reverse=True,
     )
@@ -123,7 +124,7 @@ def _worst_on(day: date, component_id: str, incidents: list[Incident], now: date
         if component_id not in touched:
             continue
         began = incident.began_at
-        ended = incident.resolved_at or now
+        ended = _ended(incident, now)
         if (
             began < end
             and ended >= start
@@ -131,6 +132,17 @@ def _worst_on(day: date, component_id: str, incidents: list[Incident], now: date
         ):
             worst = incident.impact if incident.impact in IMPACT_RANK else "minor"
     return worst
+
+
+def _ended(incident: Incident, now: datetime) -> datetime:
+    """When an incident stopped counting: ``now`` while open; when closed, its resolution,
+    else its last update (a closed incident without ``resolved_at`` is not still going)."""
+    if incident.is_open:
+        return now
+    if incident.resolved_at:
+        return incident.resolved_at
+    latest = incident.latest_update
+    return latest.created_at if latest else incident.updated_at or incident.began_at
 
 
 def _incident_line(incident: Incident) -> IncidentLine:
