@@ -153,6 +153,14 @@ class SlackAdapter:
             return
 
 
+class _QuietClientWarning(logging.Filter):
+    """bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and then warns that the
+    ``client`` we hand it (pointed at ``SLACK_API_URL``) wins; it does, on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("As you gave `client` as well")
+
+
 def _bolt_app(settings: Settings, installations: Installations) -> AsyncApp:
     secret = settings.slack_signing_secret
     if settings.slack_app_token is None and secret is None:
@@ -161,6 +169,8 @@ def _bolt_app(settings: Settings, installations: Installations) -> AsyncApp:
     token = settings.slack_bot_token.reveal() if settings.slack_bot_token else None
     signing_secret = secret.reveal() if secret else ""
     logger = logging.getLogger("adapters.slack.bolt")
+    if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
+        logger.addFilter(_QuietClientWarning())
     if installations.store is None:
         client = AsyncWebClient(
             token=token, base_url=settings.slack_api_url, timeout=TIMEOUT_SECONDS

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -641,3 +642,24 @@ def _text_problem(obj: object, limit: int) -> bool:
         return True
     text = obj.get("text")
     return not isinstance(text, str) or not 1 <= _units(text) <= limit
+
+
+class ThreadedFakeSlack:
+    """The same fake on an event loop of its own thread, for tests that block while a bot
+    runs in a subprocess: ``with ThreadedFakeSlack() as slack: ...``."""
+
+    def __init__(self) -> None:
+        self.fake = FakeSlack()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.__aenter__(), self._loop).result(10)
+        return self.fake
+
+    def __exit__(self, *_: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.__aexit__(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
