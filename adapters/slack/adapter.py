@@ -108,6 +108,12 @@ class SlackAdapter:
 
     async def _events(self, request: web.Request) -> web.Response:
         response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        if response.status == 401:
+            log.info(
+                "refused a request to %s: missing, wrong or stale Slack signature "
+                "(check SLACK_SIGNING_SECRET and the server clock)",
+                EVENTS_PATH,
+            )
         return await to_aiohttp_response(response)
 
     async def _oauth(self, request: web.Request) -> web.Response:
@@ -153,12 +159,19 @@ class SlackAdapter:
             return
 
 
-class _QuietClientWarning(logging.Filter):
-    """bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and then warns that the
-    ``client`` we hand it (pointed at ``SLACK_API_URL``) wins; it does, on purpose."""
+class _BoltLogFilter(logging.Filter):
+    """Two of bolt's log lines we replace.
+
+    bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself and then warns that the
+    ``client`` we hand it (pointed at ``SLACK_API_URL``) wins: it does, on purpose. And on a bad
+    signature it logs the whole request body, ``response_url`` included (a URL that can post to
+    the channel for half an hour); ``SlackAdapter`` logs a short line instead.
+    """
+
+    DROPPED = ("As you gave `client` as well", "Invalid request signature detected")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("As you gave `client` as well")
+        return not str(record.msg).startswith(self.DROPPED)
 
 
 def _bolt_app(settings: Settings, installations: Installations) -> AsyncApp:
@@ -169,8 +182,8 @@ def _bolt_app(settings: Settings, installations: Installations) -> AsyncApp:
     token = settings.slack_bot_token.reveal() if settings.slack_bot_token else None
     signing_secret = secret.reveal() if secret else ""
     logger = logging.getLogger("adapters.slack.bolt")
-    if not any(isinstance(f, _QuietClientWarning) for f in logger.filters):
-        logger.addFilter(_QuietClientWarning())
+    if not any(isinstance(f, _BoltLogFilter) for f in logger.filters):
+        logger.addFilter(_BoltLogFilter())  # bolt copies it onto each of its loggers
     if installations.store is None:
         client = AsyncWebClient(
             token=token, base_url=settings.slack_api_url, timeout=TIMEOUT_SECONDS

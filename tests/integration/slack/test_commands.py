@@ -4,6 +4,7 @@ app and core behind it, answers read from the HTTP response and from the fake Sl
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -143,13 +144,18 @@ def _bad_signature(kind: str, body: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["missing", "wrong", "stale", "other secret"])
-async def test_a_request_without_a_valid_signature_gets_401(bot: Bot, kind: str) -> None:
+async def test_a_request_without_a_valid_signature_gets_401(
+    bot: Bot, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     body = slash_command("subscribe", response_url=bot.slack.response_url())
     headers = _bad_signature(kind, body)
-    status, _ = await bot.post_events(body, "application/x-www-form-urlencoded", headers)
+    with caplog.at_level(logging.DEBUG):
+        status, _ = await bot.post_events(body, "application/x-www-form-urlencoded", headers)
     assert status == 401
     assert await bot.app.store.subscription(GENERAL) is None
     assert not bot.slack.responses
+    assert "missing, wrong or stale Slack signature" in caplog.text
+    assert bot.slack.response_url() not in caplog.text  # bolt's dump of the body is dropped
 
 
 async def test_a_signature_just_inside_the_five_minutes_is_accepted(bot: Bot) -> None:
