@@ -6,6 +6,7 @@ terminal) are removed before anything is printed.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 from bot.advisor import age_text
@@ -39,11 +40,29 @@ LABELS = {
 }
 
 
+# Whole escape sequences, not only their ESC: "\x1b[2J" must not leave "[2J" behind.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # the same, 8-bit
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # any other escape
+)
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|<br\s*/?>", re.IGNORECASE)
+
+
 def clean(text: str, limit: int = MAX_TEXT) -> str:
     """Printable text only (newlines kept), ``<br />`` as a newline, cut cleanly at ``limit``."""
-    text = text.replace("<br />", "\n").replace("<br>", "\n")
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _ESCAPES.sub("", text).replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_line(text: str, limit: int) -> str:
+    """``clean`` for a field printed on one line (a name, a link): a newline in it must not
+    start a line that looks like another notice."""
+    return " ".join(clean(text, limit).split("\n"))
 
 
 def paint(text: str, code: str, colour: bool) -> str:
@@ -53,10 +72,10 @@ def paint(text: str, code: str, colour: bool) -> str:
 def notice_text(notice: Notice, *, colour: bool, edited: bool = False) -> str:
     label = LABELS[notice.kind]
     if edited:
-        label = f"{label} (now {notice.status})"
+        label = f"{label} (now {one_line(notice.status, 40)})"
     when = notice.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     test = "[TEST] " if notice.is_test else ""
-    head = f"{test}{paint(label, COLOURS[notice.severity], colour)} {clean(notice.title, 200)}"
+    head = f"{test}{paint(label, COLOURS[notice.severity], colour)} {one_line(notice.title, 200)}"
     lines = [f"{when}  {head}"]
     details = _details(notice, edited)
     if details:
@@ -64,16 +83,16 @@ def notice_text(notice: Notice, *, colour: bool, edited: bool = False) -> str:
     if notice.text and not edited:
         lines += ["    " + line for line in clean(notice.text).splitlines() if line.strip()]
     if notice.url:
-        lines.append("    " + clean(notice.url, 300))
+        lines.append("    " + one_line(notice.url, 300))
     return "\n".join(lines)
 
 
 def _details(notice: Notice, edited: bool) -> list[str]:
     if notice.kind is NoticeKind.COMPONENT_CHANGED:
         return []  # the text says it all: "operational → partial outage"
-    details = [notice.status] if notice.status and not edited else []
+    details = [one_line(notice.status, 40)] if notice.status and not edited else []
     if notice.components:
-        details.append(", ".join(clean(c, 100) for c in notice.components))
+        details.append(", ".join(one_line(c, 100) for c in notice.components))
     if notice.duration_minutes is not None and (edited or notice.kind in CLOSING_KINDS):
         details.append(f"lasted {notice.duration_minutes} min")
     if notice.early_warning_minutes:
@@ -84,26 +103,28 @@ def _details(notice: Notice, edited: bool) -> list[str]:
 def status_text(answer: StatusAnswer, *, colour: bool) -> str:
     verdict = answer.verdict.value
     headline = paint(verdict.upper(), VERDICT_COLOURS[verdict], colour)
-    lines = [f"{headline}: {clean(answer.description, 200)}"]
+    lines = [f"{headline}: {one_line(answer.description, 200)}"]
     if answer.checked_at:
         lines[0] += f" (checked {age_text(answer.checked_at, answer.now)})"
     for incident in answer.incidents:
         lines.append(
-            f"  • {clean(incident.name, 200)} [{incident.impact}, {incident.status}, "
+            f"  • {one_line(incident.name, 200)} [{one_line(incident.impact, 40)}, "
+            f"{one_line(incident.status, 40)}, "
             f"began {age_text(incident.started_at, answer.now)}]"
         )
         if incident.latest_update:
-            lines.append(f"    latest: {clean(incident.latest_update, 400)}")
+            lines.append(f"    latest: {one_line(incident.latest_update, 400)}")
         if incident.components:
-            lines.append(f"    affects: {', '.join(clean(c, 100) for c in incident.components)}")
+            lines.append(f"    affects: {', '.join(one_line(c, 100) for c in incident.components)}")
         if incident.url:
-            lines.append(f"    {clean(incident.url, 300)}")
+            lines.append(f"    {one_line(incident.url, 300)}")
     for component in answer.affected_components:
-        lines.append(f"  ! {clean(component.name, 100)}: {component.status.replace('_', ' ')}")
+        status = one_line(component.status, 40).replace("_", " ")
+        lines.append(f"  ! {one_line(component.name, 100)}: {status}")
     for m in answer.maintenances:
-        lines.append(f"  ⚙ {clean(m.name, 200)} [{m.status}]")
+        lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40)}]")
     advice = answer.advice
-    lines += ["", clean(advice.summary, 600)]
-    lines += [f"  {n}. {clean(step, 300)}" for n, step in enumerate(advice.steps, 1)]
-    lines += [f"  ✗ {clean(item, 300)}" for item in advice.avoid]
+    lines += ["", one_line(advice.summary, 600)]
+    lines += [f"  {n}. {one_line(step, 300)}" for n, step in enumerate(advice.steps, 1)]
+    lines += [f"  ✗ {one_line(item, 300)}" for item in advice.avoid]
     return "\n".join(lines)
