@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from adapters.slack import listeners
 from bot.ports import Target
 from tests.fakes.slack_api import TEAM_ID, sign, slash_command
 from tests.fakes.statuspage import load_json
@@ -248,3 +249,17 @@ async def test_slacks_url_check_is_answered(bot: Bot) -> None:
     status, answer = await bot.post_events(body, "application/json")
     assert status == 200
     assert answer == {"challenge": "c-123"}
+
+
+async def test_an_answer_later_than_slacks_three_seconds_comes_through_response_url(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the core is slow (a busy database), the command is acknowledged in time and the
+    answer follows through ``response_url``; here the budget is zero so every answer is late."""
+    monkeypatch.setattr(listeners, "ACK_BUDGET_SECONDS", 0.0)
+    answer = await bot.command("503")
+    assert answer["text"] == "⏳ Checking…"
+    await eventually(lambda: bool(bot.slack.responses))
+    late = bot.slack.responses[0][1]
+    assert late["response_type"] == "ephemeral"
+    assert "*What to do about 503*" in texts(late["blocks"])
