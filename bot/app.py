@@ -108,7 +108,10 @@ class BotApp:
         fresh = await self.store.sync_static(targets, now)
         for target in fresh:
             subscription = Subscription(0, target, (), "static", None)
-            await self.store.queue(routing.catch_up(self.watcher.view, subscription), now)
+            catch_up = routing.catch_up(
+                self.watcher.view, subscription, self.watcher.default_component_ids()
+            )
+            await self.store.queue(catch_up, now)
 
 
 def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
@@ -126,6 +129,7 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
         clock=clock,
         metrics=metrics,
         on_queued=dispatcher.wake,
+        default_components=settings.components,
     )
     schedule = PollSchedule(watcher.poll, settings.poll_interval_seconds)
     holder: dict[str, BotApp] = {}
@@ -141,7 +145,7 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
         metrics=metrics,
         clock=clock,
     )
-    core = Core(settings, store, lambda: watcher.view, web_app, clock, metrics, dispatcher.wake)
+    core = Core(settings, store, watcher, web_app, clock, metrics, dispatcher.wake)
     adapters = _build_adapters(settings, core, mode)
     for adapter in adapters:
         deliveries.update(adapter.deliveries())

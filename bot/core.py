@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, assert_never
 
-from bot import commands, replies, routing
+from bot import commands, components, replies, routing
 from bot.advisor import advise
 from bot.answers import Answer, HelpAnswer, TextAnswer
 from bot.clock import Clock
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bot.watcher import Watcher
+
 REPORT_WINDOW = timedelta(minutes=30)
 MANAGE_REFUSAL = (
     "Only members who can manage this channel may change its alerts "
@@ -39,7 +41,7 @@ class Core:
         self,
         settings: Settings,
         store: Store,
-        view: Callable[[], StatusView],
+        watcher: Watcher,
         web_app: web.Application,
         clock: Clock,
         metrics: Metrics,
@@ -47,7 +49,7 @@ class Core:
     ) -> None:
         self._settings = settings
         self._store = store
-        self._view = view
+        self._watcher = watcher
         self._web = web_app
         self._clock = clock
         self._metrics = metrics
@@ -59,7 +61,7 @@ class Core:
 
     @property
     def view(self) -> StatusView:
-        return self._view()
+        return self._watcher.view
 
     @property
     def web(self) -> web.Application:
@@ -115,17 +117,18 @@ class Core:
     async def _subscribe(self, names: Sequence[str], ctx: ChatContext) -> Answer:
         if not ctx.can_manage:
             return TextAnswer(MANAGE_REFUSAL, ok=False)
-        resolved = self._resolve_components(names)
-        if isinstance(resolved, TextAnswer):
-            return resolved
+        found, missing = components.resolve(names, self.view.components)
+        if missing:
+            return TextAnswer(missing[0].explain(self.view.components), ok=False)
         target = _target(ctx)
         now = self._clock()
-        ids = [c_id for c_id, _ in resolved]
+        ids = [c.id for c in found]
         await self._store.subscribe(target, ids, ctx.user, "chat", now)
         subscription = Subscription(0, target, tuple(ids), "chat", ctx.user)
-        if await self._store.queue(routing.catch_up(self.view, subscription), now):
+        catch_up = routing.catch_up(self.view, subscription, self._watcher.default_component_ids())
+        if await self._store.queue(catch_up, now):
             self._on_queued()
-        scope = ", ".join(name for _, name in resolved) if resolved else "all components"
+        scope = ", ".join(c.name for c in found) if found else _default_scope(self._settings)
         who = ctx.user_name or ctx.user
         return TextAnswer(
             f"Subscribed: this channel gets Claude status alerts for {scope}.",
@@ -156,21 +159,11 @@ class Core:
             "problems in the last 30 minutes; answers here now say so."
         )
 
-    def _resolve_components(self, names: Sequence[str]) -> list[tuple[str, str]] | TextAnswer:
-        """Names (any case, or a unique part of a name, or an id) -> (id, name) pairs."""
-        components = self.view.components
-        found: list[tuple[str, str]] = []
-        for raw in names:
-            wanted = raw.strip().lower()
-            exact = [c for c in components if wanted in (c.name.lower(), c.id.lower())]
-            partial = exact or [c for c in components if wanted in c.name.lower()]
-            if len(partial) != 1:
-                known = "; ".join(c.name for c in components) or "none known yet"
-                problem = "matches several components" if partial else "is not a component"
-                return TextAnswer(f"{raw[:60]!r} {problem}. Components: {known}.", ok=False)
-            if (partial[0].id, partial[0].name) not in found:
-                found.append((partial[0].id, partial[0].name))
-        return found
+
+def _default_scope(settings: Settings) -> str:
+    if settings.components:
+        return ", ".join(settings.components) + " (the default, COMPONENTS)"
+    return "all components"
 
 
 def _target(ctx: ChatContext) -> Target:

@@ -28,14 +28,19 @@ CONSOLE = "console"
 
 
 def deliveries(
-    events: Iterable[Event], subscriptions: Sequence[Subscription], source: str
+    events: Iterable[Event],
+    subscriptions: Sequence[Subscription],
+    source: str,
+    default_components: frozenset[str] = frozenset(),
 ) -> list[Delivery]:
+    """``default_components`` (ids, from ``COMPONENTS``) stand in for a subscription that
+    names none."""
     out: list[Delivery] = []
     for event in events:
         planned = plan(event, source)
         touched = _components_of(event)
         for sub in subscriptions:
-            if not _wants(sub, touched):
+            if not _wants(sub, touched, default_components):
                 continue
             for p in planned:
                 if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
@@ -43,12 +48,14 @@ def deliveries(
     return out
 
 
-def catch_up(view: StatusView, subscription: Subscription) -> list[Delivery]:
+def catch_up(
+    view: StatusView, subscription: Subscription, default_components: frozenset[str] = frozenset()
+) -> list[Delivery]:
     """What a channel that just subscribed is told: each open incident once, with its latest
     update, and each maintenance in progress. Never history."""
     events: list[Event] = [IncidentStarted(i, i.latest_update) for i in view.open_incidents]
     events += [MaintenanceStarted(m) for m in view.active_maintenances]
-    return deliveries(events, [subscription], view.source)
+    return deliveries(events, [subscription], view.source, default_components)
 
 
 def _components_of(event: Event) -> frozenset[str] | None:
@@ -65,5 +72,6 @@ def _components_of(event: Event) -> frozenset[str] | None:
     return ids or None
 
 
-def _wants(sub: Subscription, touched: frozenset[str] | None) -> bool:
-    return not sub.components or touched is None or bool(touched & set(sub.components))
+def _wants(sub: Subscription, touched: frozenset[str] | None, default: frozenset[str]) -> bool:
+    wanted = frozenset(sub.components) or default
+    return not wanted or touched is None or bool(touched & wanted)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from bot import changes, feed_health, routing
+from bot import changes, components, feed_health, routing
 from bot.clock import Clock
 from bot.events import Event, to_payload
 from bot.feed import FeedClient, FeedError, Fetched
@@ -47,6 +47,7 @@ class Watcher:
         clock: Clock,
         metrics: Metrics,
         on_queued: Callable[[], None] = lambda: None,
+        default_components: Sequence[str] = (),
     ) -> None:
         self._store = store
         self._feed = feed
@@ -55,6 +56,8 @@ class Watcher:
         self._clock = clock
         self._metrics = metrics
         self._on_queued = on_queued
+        self._default_names = tuple(default_components)
+        self._checked_defaults = False
         self._snapshot: Snapshot | None = None
         self._health = FeedHealth()
         self.view = StatusView(source=source, snapshot=None, readable=False)
@@ -128,7 +131,9 @@ class Watcher:
     ) -> PollResult:
         now = self._clock()
         subscriptions = await self._store.active_subscriptions()
-        deliveries = routing.deliveries(events, subscriptions, self._source)
+        deliveries = routing.deliveries(
+            events, subscriptions, self._source, self.default_component_ids()
+        )
         queued = await self._store.commit_poll(
             snapshot=snapshot,
             health=health,
@@ -142,12 +147,26 @@ class Watcher:
         self._health = health
         self.polled_once = True
         self._swap_view()
+        self._check_default_components()
         for event in events:
             self._metrics.events.labels(type(event).__name__).inc()
             log.info("event %s", event.id)
         if queued:
             self._on_queued()
         return PollResult(ok=health.consecutive_failures == 0, events=tuple(events), queued=queued)
+
+    def _check_default_components(self) -> None:
+        """Say once, after the first good read, which ``COMPONENTS`` names match nothing."""
+        if self._checked_defaults or self._snapshot is None:
+            return
+        self._checked_defaults = True
+        _, missing = components.resolve(self._default_names, self.view.components)
+        for name in missing:
+            log.warning("COMPONENTS: %s", name.explain(self.view.components))
+
+    def default_component_ids(self) -> frozenset[str]:
+        """``COMPONENTS`` as ids on the page as last read."""
+        return components.ids_for(self._default_names, self.view.components)
 
     def _swap_view(self) -> None:
         readable = self._snapshot is not None and not self._health.is_lost(self._lost_after)

@@ -98,7 +98,11 @@ class Wired:
 
 @asynccontextmanager
 async def wired(
-    database_url: str, page_url: str, chat: RecordingChat | None = None, lost_after: int = 3
+    database_url: str,
+    page_url: str,
+    chat: RecordingChat | None = None,
+    lost_after: int = 3,
+    default_components: tuple[str, ...] = (),
 ) -> AsyncIterator[Wired]:
     """A store, feed, watcher and dispatcher as the app wires them, with ``chat`` behind the
     ``console`` and ``slack`` platforms."""
@@ -109,7 +113,13 @@ async def wired(
     feed = FeedClient(page_url, timeout=1.0)
     dispatcher = Dispatcher(store, {"console": chat, "slack": chat}, utc_now, metrics)
     watcher = Watcher(
-        store, feed, source=page_url, lost_after=lost_after, clock=utc_now, metrics=metrics
+        store,
+        feed,
+        source=page_url,
+        lost_after=lost_after,
+        clock=utc_now,
+        metrics=metrics,
+        default_components=default_components,
     )
     await watcher.load()
     try:

@@ -177,6 +177,25 @@ async def test_first_start_announces_what_is_open_once(
     assert posted[0].notice.text == latest
 
 
+async def test_components_setting_filters_channels_that_name_none(
+    database_url: str, statuspage: FakeStatuspage
+) -> None:
+    """With COMPONENTS=Claude Code, an API-only incident stays quiet until it touches Claude
+    Code; then the channel hears of it (as a new thread, since it never saw the start)."""
+    steps = scenario_steps("api-elevated-errors")
+    async with wired(database_url, statuspage.url, default_components=("claude code",)) as w:
+        await w.store.subscribe(SLACK, (), "U1", "chat", utc_now())
+        heard = []
+        for step in steps[:4]:
+            statuspage.set_step(step)
+            await w.watcher.poll()
+            await w.dispatcher.drain()
+            heard.append([(s.action, s.notice.kind.value) for s in w.chat.to(SLACK)])
+    assert heard[1] == []
+    assert heard[2] == [("post", "incident_updated")]
+    assert heard[3][-1][0] == "reply"
+
+
 def _without_incidents(step: dict[str, Any]) -> dict[str, Any]:
     gone = copy.deepcopy(step)
     gone["summary"]["incidents"] = []
