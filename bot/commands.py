@@ -96,7 +96,7 @@ HELP_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ),
     (
         "subscribe [COMPONENT …]",
-        "post incident alerts in this channel (all components, or those named)",
+        "post incident alerts in this channel (all components, or those named, comma-separated)",
     ),
     ("unsubscribe", "stop alerts in this channel"),
     ("report [CODE]", "tell your team you see errors now"),
@@ -174,7 +174,8 @@ def _minutes(after: list[str]) -> int | None:
 
 
 def _component_names(text: str) -> tuple[str, ...]:
-    """Comma-separated names, or else each word: resolved against the page by the core."""
+    """Comma-separated names, or else the whole text as one name (component names have
+    spaces: "Claude Code"); resolved against the page by the core."""
     if not text.strip():
         return ()
     parts = text.split(",") if "," in text else [text]

@@ -186,6 +186,12 @@ def test_newlines_and_tabs_are_plain_spaces() -> None:
     assert parse("503\n\tfor 12 minutes") == Ask(S503, 12)
 
 
+def test_several_components_need_commas_since_names_have_spaces() -> None:
+    assert parse("subscribe Claude Code") == Subscribe(("Claude Code",))
+    assert parse("subscribe claude.ai Claude Code") == Subscribe(("claude.ai Claude Code",))
+    assert "comma" in dict(HELP_WORDS)["subscribe [COMPONENT …]"]
+
+
 def test_help_lists_every_command_word() -> None:
     words = " ".join(w for w, _ in HELP_WORDS)
     for word in ("subscribe", "unsubscribe", "report", "history", "test", "help", "503", "12m"):
