@@ -103,7 +103,7 @@ def history_answer(view: StatusView, now: datetime) -> HistoryAnswer:
                 i.name,
                 i.impact,
                 i.began_at,
-                i.resolved_at if not i.is_open else None,
+                _ended(i, now) if not i.is_open else None,
                 i.shortlink,
             )
             for i in recent

@@ -60,6 +60,8 @@ class SymptomError(ValueError):
 def parse_symptom(text: str) -> Symptom:
     """``"503"``, ``"HTTP 529"``, ``"overloaded"``, ``"timeout"`` -> Symptom."""
     word = text.strip().lower().removeprefix("http").strip().strip(".,;:!?")
+    if len(word) == 4 and word.endswith("s") and word[:3].isdigit():
+        word = word[:3]  # "getting 529s"
     # ASCII only: "²⁰³".isdigit() is true but int() refuses it, and "٥٠٣" is no one's label.
     if word.isascii() and word.isdigit() and len(word) == 3:
         code = int(word)

@@ -49,6 +49,7 @@ COMMAND_TYPES = (Ask, Subscribe, Unsubscribe, Report, History, _Test, Help)
         ("HTTP 529", Ask(Symptom("529", 529))),
         ("status 503", Ask(S503)),
         ("getting 503 errors", Ask(S503)),
+        ("seeing 529s for 12 minutes", Ask(Symptom("529", 529), 12)),
         ("is claude down? I get 529", Ask(Symptom("529", 529))),
         # subscribe [COMPONENT ...]
         ("subscribe", Subscribe()),

@@ -329,6 +329,9 @@ def test_a_closed_incident_without_resolved_at_ends_at_its_last_update() -> None
     answer = history_answer(_history_view(history), HISTORY_NOW)
     bars = {bar.name: bar.days for bar in answer.bars}
     assert bars["Claude Cowork"] == ("major", "none", "none", "none", "none", "none", "none")
+    listed = next(i for i in answer.incidents if i.id == "g72coloei4jy")
+    assert listed.resolved_at == datetime(2026, 11, 6, 21, 29, 1, 988000, tzinfo=UTC)
+    assert listed.duration_minutes == 124
 
 
 def test_an_unknown_impact_counts_as_minor_in_the_bars() -> None:

@@ -20,6 +20,8 @@ from bot.symptoms import Symptom, SymptomClass, SymptomError, is_symptom, parse_
         ("http529", "529", 529, SymptomClass.SERVER),
         ("  503. ", "503", 503, SymptomClass.SERVER),
         ("503?", "503", 503, SymptomClass.SERVER),
+        ("529s", "529", 529, SymptomClass.SERVER),
+        ("429s", "429", 429, SymptomClass.RATE_LIMIT),
         ("overloaded", "overloaded", 529, SymptomClass.SERVER),
         ("Overloaded", "overloaded", 529, SymptomClass.SERVER),
         ("overloaded_error", "overloaded", 529, SymptomClass.SERVER),
@@ -52,7 +54,7 @@ def test_codes_and_words(text: str, label: str, code: int | None, kind: SymptomC
     assert is_symptom(text)
 
 
-@pytest.mark.parametrize("text", ["200", "204", "302", "100", "399"])
+@pytest.mark.parametrize("text", ["200", "204", "302", "100", "399", "200s"])
 def test_a_success_or_redirect_status_is_not_an_error_code(text: str) -> None:
     with pytest.raises(SymptomError, match="not an error status"):
         parse_symptom(text)
