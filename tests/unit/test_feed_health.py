@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.changes import detect
 from bot.events import Event, FeedLost, FeedRestored
 from bot.feed_health import FeedHealth, after_failure, after_success
-from tests.unit.helpers import NOW
+from bot.snapshot import build
+from tests.unit.helpers import NOW, scenario_steps, summary_of
 
 THRESHOLD = 3
 POLL = timedelta(seconds=30)
@@ -128,3 +130,33 @@ def test_a_restart_in_the_middle_changes_nothing() -> None:
 
 def test_from_json_tolerates_an_empty_record() -> None:
     assert FeedHealth.from_json({}) == FeedHealth()
+
+
+def test_the_feed_outage_scenario_gives_one_lost_one_restored_and_no_page_event() -> None:
+    """Polled like the watcher: a fault step is a failure (the last good snapshot is kept),
+    a good step a success followed by change detection."""
+    steps = scenario_steps("feed-outage")
+    health, previous = FeedHealth(), None
+    per_step: list[list[str]] = []
+    for n, step in enumerate(steps):
+        at = NOW + n * POLL
+        if step["fault"]:
+            health, events = after_failure(health, step["fault"], at, THRESHOLD)
+        else:
+            health, events = after_success(health, at)
+            current = build(previous, summary_of(step["summary"]), None, None, at)
+            events += detect(previous, current)
+            previous = current
+        per_step.append([e.id for e in events])
+    lost_since = (NOW + POLL).isoformat()  # the first failed poll, step 02
+    assert per_step == [
+        [],
+        [],
+        [],
+        [f"feed:lost:{lost_since}"],  # the third failure in a row, step 04
+        [],
+        [],
+        [],
+        [f"feed:restored:{lost_since}"],
+        [],
+    ]

@@ -20,9 +20,7 @@ from tests.unit.helpers import (
     CLAUDE_API,
     CLAUDE_CODE,
     COWORK,
-    GOVERNMENT,
     NOW,
-    PLATFORM,
     SOURCE,
     incident_list,
     load_json,
@@ -354,7 +352,3 @@ def test_components_and_groups_in_history() -> None:
     assert set(bars) == {"API - US", "API - EU", "Dashboard", "Legacy Webhooks"}
     assert bars["API - EU"][-1] == "minor"
     assert bars["API - US"][-1] == "none"
-
-
-def test_constants_used_by_the_history_tests() -> None:
-    assert {PLATFORM, GOVERNMENT}  # ids documented in the fixtures' README
