@@ -1,7 +1,8 @@
 """discord.py for real against the fake Discord, with the real core behind the adapter.
 
-The core answers from a view built from fixture documents (``page.show(...)``) and keeps
-subscriptions and reports in a SQLite database of the test's own.
+The core answers from its watcher's view, here built from fixture documents
+(``page.show(...)``) instead of polled, and keeps subscriptions and reports in a SQLite
+database of the test's own.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from discord.http import Route
 from adapters.discord import DiscordAdapter, build
 from bot.clock import utc_now
 from bot.core import Core
+from bot.feed import FeedClient
 from bot.metrics import Metrics
 from bot.models import IncidentList, Summary
 from bot.settings import AlertChannel, Secret, Settings
 from bot.snapshot import build as build_snapshot
 from bot.store import Store
 from bot.view import StatusView
+from bot.watcher import Watcher
 from tests.fakes.discord_api import TOKEN, FakeDiscord
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "statuspage"
@@ -39,15 +42,15 @@ def fixture(relative: str) -> Any:
 
 @dataclass
 class Page:
-    """What the core believes the status page says."""
+    """What the core believes the status page says: its watcher's view."""
 
-    view: StatusView
+    watcher: Watcher
 
     def show(self, summary: str | dict[str, Any], incidents: str | None = None) -> None:
         document = fixture(summary) if isinstance(summary, str) else summary
         history = IncidentList.model_validate(fixture(incidents)) if incidents else None
         snapshot = build_snapshot(None, Summary.model_validate(document), history, None, utc_now())
-        self.view = StatusView(source=SOURCE, snapshot=snapshot, readable=True)
+        self.watcher.view = StatusView(source=SOURCE, snapshot=snapshot, readable=True)
 
 
 @pytest.fixture(autouse=True)
@@ -73,16 +76,23 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def page() -> Page:
-    page = Page(StatusView(source=SOURCE, snapshot=None, readable=False))
+async def watcher(store: Store) -> AsyncIterator[Watcher]:
+    feed = FeedClient(SOURCE, 1.0)  # never polled here
+    yield Watcher(store, feed, source=SOURCE, lost_after=3, clock=utc_now, metrics=Metrics())
+    await feed.close()
+
+
+@pytest.fixture
+def page(watcher: Watcher) -> Page:
+    page = Page(watcher)
     page.show("summary-minor-incident.json", "incidents.json")
     return page
 
 
 @pytest.fixture
-def core(store: Store, page: Page) -> Core:
+def core(store: Store, watcher: Watcher, page: Page) -> Core:
     settings = Settings(status_page_url=SOURCE)
-    return Core(settings, store, lambda: page.view, web.Application(), utc_now, Metrics(), _noop)
+    return Core(settings, store, watcher, web.Application(), utc_now, Metrics(), _noop)
 
 
 def _noop() -> None:
