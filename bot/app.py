@@ -18,6 +18,7 @@ from bot.clock import Clock, utc_now
 from bot.core import Core
 from bot.dispatch import Dispatcher
 from bot.feed import FeedClient
+from bot.leader import PollerLease
 from bot.metrics import Metrics
 from bot.plugins import Adapter, discover
 from bot.ports import ChatAdapter, Target
@@ -42,6 +43,7 @@ class BotApp:
     watcher: Watcher
     dispatcher: Dispatcher
     schedule: PollSchedule
+    lease: PollerLease
     core: Core
     web_app: web.Application
     metrics: Metrics
@@ -52,6 +54,8 @@ class BotApp:
 
     async def start(self) -> None:
         await self.store.migrate()
+        if not self.store.shared:
+            await self.store.release_claims()  # left by a crash of this single process
         await self.watcher.load()
         await self._sync_static_targets()
         for adapter in self.adapters:
@@ -81,6 +85,7 @@ class BotApp:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.dispatcher.close()
+        await self.lease.release()
         for adapter in reversed(self.adapters):
             try:
                 await asyncio.wait_for(adapter.stop(), STOP_TIMEOUT_SECONDS)
@@ -131,7 +136,15 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
         on_queued=dispatcher.wake,
         default_components=settings.components,
     )
-    schedule = PollSchedule(watcher.poll, settings.poll_interval_seconds)
+    lease = PollerLease(store.engine)
+
+    async def tick() -> None:
+        if await lease.acquire():
+            await watcher.poll()
+        else:
+            await watcher.refresh()
+
+    schedule = PollSchedule(tick, settings.poll_interval_seconds)
     holder: dict[str, BotApp] = {}
 
     async def ready() -> bool:
@@ -150,7 +163,18 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
     for adapter in adapters:
         deliveries.update(adapter.deliveries())
     app = BotApp(
-        settings, mode, store, feed, watcher, dispatcher, schedule, core, web_app, metrics, adapters
+        settings,
+        mode,
+        store,
+        feed,
+        watcher,
+        dispatcher,
+        schedule,
+        lease,
+        core,
+        web_app,
+        metrics,
+        adapters,
     )
     holder["app"] = app
     return app

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Final
@@ -30,6 +31,7 @@ from bot.store import OutboxRow, Store
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS: Final = 40
+CLAIM_LEASE: Final = timedelta(seconds=60)
 BACKOFF_CAP_SECONDS: Final = 300.0
 MAX_PARALLEL_CHANNELS: Final = 64
 IDLE_WAKE_SECONDS: Final = 5.0
@@ -43,12 +45,18 @@ def backoff_seconds(attempts: int) -> float:
 
 class Dispatcher:
     def __init__(
-        self, store: Store, adapters: Mapping[str, ChatAdapter], clock: Clock, metrics: Metrics
+        self,
+        store: Store,
+        adapters: Mapping[str, ChatAdapter],
+        clock: Clock,
+        metrics: Metrics,
+        owner: str = "",
     ) -> None:
         self._store = store
         self._adapters = adapters  # filled in by the composition root once adapters exist
         self._clock = clock
         self._metrics = metrics
+        self._owner = owner or uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._limit = asyncio.Semaphore(MAX_PARALLEL_CHANNELS)
@@ -118,6 +126,8 @@ class Dispatcher:
     async def _deliver(self, row: OutboxRow) -> bool:
         adapter = self._adapters.get(row.target.platform)
         now = self._clock()
+        if not await self._store.claim(row, self._owner, now, CLAIM_LEASE):
+            return False  # another replica is sending it
         if adapter is None:
             await self._store.mark_retry(
                 row, f"no {row.target.platform} adapter is configured", now + timedelta(seconds=60)

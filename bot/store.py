@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,11 @@ def create_engine(url: str) -> AsyncEngine:
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+
+    @property
+    def shared(self) -> bool:
+        """Whether several processes may use this database at once (PostgreSQL)."""
+        return self.engine.dialect.name == "postgresql"
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -342,6 +347,33 @@ class Store:
             )
             return int(result.scalar_one())
 
+    async def claim(self, row: OutboxRow, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Take ``row`` for delivery, unless another replica holds it: a compare-and-set, so
+        of several replicas exactly one wins (SQLite and PostgreSQL alike)."""
+        c = t.outbox.c
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                sa.update(t.outbox)
+                .where(
+                    c.id == row.id,
+                    c.state == "pending",
+                    sa.or_(c.claimed_until.is_(None), c.claimed_until < now, c.claimed_by == owner),
+                )
+                .values(claimed_by=owner, claimed_until=now + lease)
+            )
+            return bool(result.rowcount)
+
+    async def release_claims(self) -> int:
+        """Forget every claim: only for a single process (SQLite) starting up, whose claims
+        can only be left over from a crash of itself."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                sa.update(t.outbox)
+                .where(t.outbox.c.claimed_by.is_not(None), t.outbox.c.state == "pending")
+                .values(claimed_by=None, claimed_until=None)
+            )
+            return int(result.rowcount or 0)
+
     async def mark_sent(self, row: OutboxRow, ref: MessageRef | None, now: datetime) -> None:
         """Record the delivery and, for a thread root, the thread it starts."""
         async with self.engine.begin() as conn:
@@ -354,6 +386,8 @@ class Store:
                     attempts=row.attempts + 1,
                     message_ref=ref.to_json() if ref else None,
                     last_error=None,
+                    claimed_by=None,
+                    claimed_until=None,
                 )
             )
             if ref is not None and row.action is Action.POST and row.notice.thread_key:
@@ -364,7 +398,13 @@ class Store:
             await conn.execute(
                 sa.update(t.outbox)
                 .where(t.outbox.c.id == row.id)
-                .values(attempts=row.attempts + 1, next_attempt_at=at, last_error=error[:1000])
+                .values(
+                    attempts=row.attempts + 1,
+                    next_attempt_at=at,
+                    last_error=error[:1000],
+                    claimed_by=None,
+                    claimed_until=None,
+                )
             )
 
     async def mark_dead(self, row: OutboxRow, error: str) -> None:

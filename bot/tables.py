@@ -99,6 +99,8 @@ outbox = sa.Table(
     sa.Column("sent_at", UTCDateTime, nullable=True),
     sa.Column("message_ref", sa.JSON, nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", UTCDateTime, nullable=True),
     sa.UniqueConstraint("event_id", "target_key", "action", name="uq_outbox_delivery"),
     sa.Index("ix_outbox_due", "state", "next_attempt_at"),
 )

@@ -69,6 +69,12 @@ class Watcher:
         self._health = await self._store.load_health()
         self._swap_view()
 
+    async def refresh(self) -> None:
+        """Another replica polls: take the state it wrote, so answers here match its view."""
+        await self.load()
+        if self._snapshot is not None:
+            self.polled_once = True
+
     async def poll(self) -> PollResult:
         started = time.perf_counter()
         try:
