@@ -73,6 +73,8 @@ async def test_syncs_the_command_with_every_word(
     assert options["code"]["autocomplete"] is True
     assert options["minutes"]["type"] == 4  # integer
     assert options["minutes"]["min_value"] == 1
+    (report_code,) = subcommands["report"]["options"]
+    assert report_code["autocomplete"] is True
     (components,) = subcommands["subscribe"]["options"]
     assert components["autocomplete"] is True
     assert components["required"] is False
