@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
+import httpx
 from aiohttp import web
 
 from bot import routing
@@ -29,7 +30,8 @@ from bot.watcher import Watcher
 from bot.web import create_app
 
 log = logging.getLogger(__name__)
-Mode = Literal["watch", "serve"]
+Mode = Literal["watch", "serve", "demo"]
+"""``demo``: like ``serve`` without the HTTP server and the schedule; the caller drives polls."""
 CONSOLE_TARGET = Target(platform=routing.CONSOLE, channel="stdout")
 STOP_TIMEOUT_SECONDS = 10.0
 
@@ -71,7 +73,8 @@ class BotApp:
             self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
             log.info("listening on http://%s:%s", self.settings.host, self.port)
         self._tasks.append(asyncio.create_task(self.dispatcher.run(), name="dispatcher"))
-        self.schedule.start()
+        if self.mode != "demo":
+            self.schedule.start()
         log.info(
             "watching %s every %gs",
             self.settings.status_page_url,
@@ -119,11 +122,17 @@ class BotApp:
             await self.store.queue(catch_up, now)
 
 
-def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
-    """Everything wired, nothing started. Must be called inside the running event loop."""
+def build(
+    settings: Settings,
+    mode: Mode,
+    clock: Clock = utc_now,
+    feed_transport: httpx.AsyncBaseTransport | None = None,
+) -> BotApp:
+    """Everything wired, nothing started. Must be called inside the running event loop.
+    ``feed_transport`` replaces the network under the feed client (the demo's recording)."""
     metrics = Metrics()
     store = Store.open(settings.database_url)
-    feed = FeedClient(settings.status_page_url, settings.feed_timeout_seconds)
+    feed = FeedClient(settings.status_page_url, settings.feed_timeout_seconds, feed_transport)
     deliveries: dict[str, ChatAdapter] = {}
     dispatcher = Dispatcher(store, deliveries, clock, metrics)
     watcher = Watcher(
@@ -135,6 +144,7 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
         metrics=metrics,
         on_queued=dispatcher.wake,
         default_components=settings.components,
+        mark_test=mode == "demo",
     )
     lease = PollerLease(store.engine)
 
@@ -181,16 +191,16 @@ def build(settings: Settings, mode: Mode, clock: Clock = utc_now) -> BotApp:
 
 
 def _build_adapters(settings: Settings, core: Core, mode: Mode) -> list[Adapter]:
-    factories = discover(None if mode == "serve" else ["console"])
+    factories = discover(None if mode != "watch" else ["console"])
     console = factories.pop("console", None)
     adapters: list[Adapter] = []
-    if mode == "serve":
+    if mode != "watch":
         for name, factory in sorted(factories.items()):
             adapter = factory(settings, core)
             if adapter is not None:
                 adapters.append(adapter)
                 log.info("adapter %s configured", name)
-    if console is not None and (mode == "watch" or not adapters):
+    if console is not None and (mode != "serve" or not adapters):
         built = console(settings, core)
         if built is not None:
             adapters.append(built)

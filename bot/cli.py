@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 from typing import NoReturn
@@ -45,7 +46,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("watch", help="poll on a schedule and print every notice")
     sub.add_parser("serve", help="the whole bot: watcher, HTTP server, chat adapters")
     sub.add_parser("config", help="print the effective configuration, secrets redacted")
+    demo = sub.add_parser("demo", help="replay a recorded incident, marked as a test")
+    demo.add_argument(
+        "--speed", type=_speed, default=1.0, help="how much faster than the 20 s default"
+    )
     return parser
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.01 <= value <= 1000:
+        raise argparse.ArgumentTypeError("speed must be between 0.01 and 1000")
+    return value
 
 
 def _minutes(text: str) -> int:
@@ -65,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"is-claude-down: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    logs.setup(settings.log_level, settings.log_format, _secrets(settings))
+    level = settings.log_level
+    if args.command == "demo" and not os.environ.get("LOG_LEVEL"):
+        level = "WARNING"  # the demo's output is the notices; keep the terminal for them
+    logs.setup(level, settings.log_format, _secrets(settings))
     if args.command == "config":
         print(json.dumps(settings.redacted(), indent=2))
         return 0
@@ -73,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.oneshot import run_status
 
         return asyncio.run(run_status(settings, args.code, args.since, as_json=args.json))
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(settings, args.speed))
     return asyncio.run(_run_forever(settings, args.command))
 
 

@@ -6,21 +6,24 @@ after each poll) and, for team reports and subscriptions, from the database.
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, assert_never
 
-from bot import commands, components, replies, routing
+from bot import commands, components, recording, replies, routing, samples
 from bot.advisor import advise
 from bot.answers import Answer, HelpAnswer, TextAnswer
 from bot.clock import Clock
 from bot.commands import Ask, Help, History, Report, Subscribe, Test, Unsubscribe
 from bot.metrics import Metrics
+from bot.notices import Action
 from bot.plugins import ChatContext
 from bot.ports import Target
 from bot.settings import Settings
-from bot.store import Store, Subscription
+from bot.store import Delivery, Store, Subscription
 from bot.view import StatusView
 
 if TYPE_CHECKING:
@@ -30,6 +33,12 @@ if TYPE_CHECKING:
     from bot.watcher import Watcher
 
 REPORT_WINDOW = timedelta(minutes=30)
+TEST_EVERY = timedelta(minutes=1)
+TEST_WAIT_SECONDS = 2.0
+CANNOT_POST_HINT = (
+    "Add me to this channel and let me post here: in Slack `/invite @is-claude-down`; in "
+    "Discord give the bot View Channel, Send Messages and Embed Links in this channel."
+)
 MANAGE_REFUSAL = (
     "Only members who can manage this channel may change its alerts "
     "(in Discord: the Manage Channels permission)."
@@ -101,11 +110,7 @@ class Core:
             case History():
                 return replies.history_answer(self.view, self._clock())
             case Test():
-                return TextAnswer(
-                    "The test alert is not available in this version yet: "
-                    "run `is-claude-down demo` to see what alerts look like.",
-                    ok=False,
-                )
+                return await self._test_alert(ctx)
             case Help(unknown=unknown):
                 return HelpAnswer(commands.HELP_WORDS, unknown)
             case _:
@@ -148,6 +153,45 @@ class Core:
             "Unsubscribed: no more alerts in this channel.",
             channel_note=f"{who} turned off Claude status alerts in this channel.",
         )
+
+    async def _test_alert(self, ctx: ChatContext) -> Answer:
+        """Post the sample alert here through the real outbox, and say whether it worked."""
+        if not ctx.can_manage:
+            return TextAnswer(MANAGE_REFUSAL, ok=False)
+        target, now = _target(ctx), self._clock()
+        if await self._store.queued_since(target, "test:", now - TEST_EVERY):
+            return TextAnswer("A test alert was posted here less than a minute ago.", ok=False)
+        run_id = uuid.uuid4().hex[:12]
+        planned = samples.test_alert(recording.sample_incident(), run_id, now)
+        await self._store.queue(
+            [
+                Delivery(f"test:{run_id}:{n}", p.action, target, p.notice, not_before=when)
+                for n, (p, when) in enumerate(planned)
+            ],
+            now,
+        )
+        self._on_queued()
+        return await self._test_outcome(f"test:{run_id}:0", target)
+
+    async def _test_outcome(self, event_id: str, target: Target) -> Answer:
+        """Wait briefly for the sample's first post (the answer must still be quick)."""
+        deadline = time.monotonic() + TEST_WAIT_SECONDS
+        outcome = None
+        while time.monotonic() < deadline:
+            outcome = await self._store.delivery_outcome(event_id, target, Action.POST)
+            if outcome is not None and outcome[0] != "pending":
+                break
+            await asyncio.sleep(0.05)
+        state, attempts, error = outcome or ("pending", 0, None)
+        if state == "sent":
+            return TextAnswer(
+                "Posted a test alert in this channel; its resolution follows in its thread "
+                "in a few seconds, and the alert is then edited to show it resolved."
+            )
+        if state == "dead":
+            return TextAnswer(f"I could not post here ({error}). {CANNOT_POST_HINT}", ok=False)
+        slow = f" ({error}); I keep trying" if attempts else ""
+        return TextAnswer(f"The test alert is queued{slow}.", ok=attempts == 0)
 
     async def _report(self, code: str | None, ctx: ChatContext) -> Answer:
         now = self._clock()

@@ -47,6 +47,8 @@ class Delivery:
     action: Action
     target: Target
     notice: Notice
+    not_before: datetime | None = None
+    """Hold the delivery until then (the ``test`` alert's resolution, a few seconds later)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ class Store:
                     notice=d.notice.to_json(),
                     state="pending",
                     attempts=0,
-                    next_attempt_at=now,
+                    next_attempt_at=d.not_before or now,
                     created_at=now,
                 )
             )
@@ -418,6 +420,36 @@ class Store:
                 .where(t.outbox.c.id == row.id)
                 .values(state="dead", attempts=row.attempts + 1, last_error=error[:1000])
             )
+
+    async def queued_since(self, target: Target, event_prefix: str, since: datetime) -> int:
+        """How many deliveries whose event id starts with ``event_prefix`` were queued for
+        ``target`` since ``since`` (the ``test`` word's one-per-minute limit)."""
+        c = t.outbox.c
+        async with self.engine.connect() as conn:
+            result = await conn.execute(
+                sa.select(sa.func.count())
+                .select_from(t.outbox)
+                .where(
+                    c.target_key == target.key,
+                    c.event_id.startswith(event_prefix, autoescape=True),
+                    c.created_at >= since,
+                )
+            )
+            return int(result.scalar_one())
+
+    async def delivery_outcome(
+        self, event_id: str, target: Target, action: Action
+    ) -> tuple[str, int, str | None] | None:
+        """(state, attempts, last error) of one delivery, or None when there is no such row."""
+        c = t.outbox.c
+        async with self.engine.connect() as conn:
+            result = await conn.execute(
+                sa.select(c.state, c.attempts, c.last_error).where(
+                    c.event_id == event_id, c.target_key == target.key, c.action == action.value
+                )
+            )
+            row = result.first()
+            return (row.state, row.attempts, row.last_error) if row else None
 
     async def thread_root(self, target: Target, thread_key: str) -> MessageRef | None:
         async with self.engine.connect() as conn:
