@@ -140,7 +140,7 @@ def _problem(view: StatusView, now: datetime) -> str:
         first = _newest(incidents)
         more = f" and {len(incidents) - 1} more" if len(incidents) > 1 else ""
         return (
-            f'Anthropic has an open incident, "{first.name}" '
+            f'the status page has an open incident, "{first.name}" '
             f"({first.status}, began {age_text(first.began_at, now)}){more}"
         )
     parts = ", ".join(f"{c.name} {c.status.replace('_', ' ')}" for c in view.problem_components)

@@ -26,7 +26,7 @@ def status_answer(view: StatusView, advice: Advice, now: datetime) -> StatusAnsw
     snapshot = view.snapshot
     return StatusAnswer(
         verdict=view.verdict,
-        description=snapshot.status.description if snapshot else "Status page not read yet",
+        description=_description(view),
         checked_at=view.checked_at,
         now=now,
         source=view.source,
@@ -38,6 +38,15 @@ def status_answer(view: StatusView, advice: Advice, now: datetime) -> StatusAnsw
         ),
         advice=advice,
     )
+
+
+def _description(view: StatusView) -> str:
+    """The page's own words; when it cannot be read, say so first (the last words are old)."""
+    if view.snapshot is None:
+        return "Status page unreadable, never read yet"
+    if not view.readable:
+        return f"Status page unreadable (last known: {view.snapshot.status.description})"
+    return view.snapshot.status.description
 
 
 def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
