@@ -64,7 +64,7 @@ class Served:
 
     def start(self) -> BotProcess:
         self.process = BotProcess(["serve"], self.env, self.cwd)
-        self.process.wait_for(self._ready, what="serve to be ready")
+        self.process.wait_for(self._ready, timeout=60, what="serve to be ready")
         return self.process
 
     def _ready(self) -> bool:
@@ -84,7 +84,7 @@ class Served:
 
     def wait_for(self, check: object, what: str) -> None:
         assert self.process is not None
-        self.process.wait_for(check, timeout=20, what=what)  # type: ignore[arg-type]
+        self.process.wait_for(check, timeout=40, what=what)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_a_scripted_incident_is_posted_exactly_once_through_429s_500s_and_a_kill
     served.wait_for(lambda: thread() == (1, 1, 0), "the first update, after a 500")
 
     # The next update meets a long rate limit; the bot is killed while it waits to retry.
-    slack.fail("chat.postMessage", status=429, retry_after=2)
+    slack.fail("chat.postMessage", status=429, retry_after=4)
     statuspage.set_step(STEPS[3])
     served.wait_for(lambda: len(slack.calls_to("chat.postMessage")) == 5, "the 429")
     assert served.process is not None

@@ -236,7 +236,7 @@ async def test_uninstalling_the_app_stops_the_workspace_alerts(bot: Bot) -> None
     await bot.command("subscribe")
     event = {"type": "app_uninstalled", "event_ts": "1700000300.000300"}
     assert await bot.event(event, "Ev003") == 200
-    for _ in range(500):
+    for _ in range(1000):
         if await bot.app.store.subscription(GENERAL) is None:
             break
         await asyncio.sleep(0.01)
