@@ -14,6 +14,8 @@ def headlines(lines: list[str]) -> list[str]:
     shown = []
     for line in lines:
         words = line.split("UTC  ", 1)
+        if len(words) == 2:
+            words[1] = words[1].removeprefix("[TEST] ")
         if len(words) == 2 and words[1].startswith(wanted):
             prefix = "edit " if line.lstrip().startswith("✎") else ""
             shown.append(prefix + words[1].split(" ")[0])
