@@ -240,6 +240,10 @@ def test_the_closed_root_says_how_long_it_lasted() -> None:
     assert render.notice_message(maintenance)["text"] == (
         "✅ *Completed after 2 h 5 min:* Elevated errors"
     )
+    quick = notice(NoticeKind.INCIDENT_STARTED).closed(
+        datetime(2026, 11, 24, 18, 2, 20, tzinfo=UTC), "resolved"
+    )
+    assert render.notice_message(quick)["text"] == "✅ *Resolved within a minute:* Elevated errors"
 
 
 @pytest.mark.parametrize(
