@@ -75,9 +75,12 @@ def title_line(notice: Notice) -> str:
     test = "🧪 *TEST* · " if notice.is_test else ""
     if notice.ended_at is not None and notice.kind in CLOSED_VERB:
         after = notice.duration_minutes
-        span = (
-            "" if after is None else f" after {m.duration(after)}" if after else " within a minute"
-        )
+        if after is None:
+            span = ""
+        elif after == 0:
+            span = " within a minute"
+        else:
+            span = f" after {m.duration(after)}"
         return f"{test}{EMOJI[Severity.RESOLVED]} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
     label = LABEL.get(notice.kind, "Notice")
     if notice.kind is NoticeKind.INCIDENT_STARTED and notice.severity in _IMPACTS:
