@@ -34,9 +34,15 @@ NOTICE = Notice(
 
 @pytest.fixture
 async def oauth_bot(
-    slack: FakeSlack, statuspage: FakeStatuspage, tmp_path: Path
+    slack: FakeSlack, statuspage: FakeStatuspage, tmp_path: Path, database_url: str
 ) -> AsyncIterator[Bot]:
-    env = {"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "shh"}
+    """Installations in the bot's own database: SQLite, and PostgreSQL when there is one."""
+    env = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_CLIENT_ID": "1111.2222",
+        "SLACK_CLIENT_SECRET": "shh",
+        "DATABASE_URL": database_url,
+    }
     async with running_bot(slack, statuspage, tmp_path, **env) as running:
         yield running
 
