@@ -13,6 +13,7 @@ from typing import Final
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ports import PermanentDeliveryError, TransientDeliveryError
@@ -49,7 +50,13 @@ class Installations:
     async def create_tables(self) -> None:
         """Our three tables, next to the core's; ``create_all`` leaves existing ones alone."""
         for holder in (self.store, self.states):
-            if holder is not None:
+            if holder is None:
+                continue
+            try:
+                async with holder.engine.begin() as conn:
+                    await conn.run_sync(holder.metadata.create_all)
+            except SQLAlchemyError:
+                # Another replica created them at the same moment: now they exist.
                 async with holder.engine.begin() as conn:
                     await conn.run_sync(holder.metadata.create_all)
 

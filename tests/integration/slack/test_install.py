@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.slack import SlackAdapter
+from adapters.slack.installations import Installations
 from bot.notices import Notice, NoticeKind, Severity
 from bot.ports import ChatAdapter, PermanentDeliveryError, Target
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign
@@ -150,3 +152,18 @@ async def test_socket_mode_answers_the_command_over_the_socket(
             assert resp.status in (404, 405)  # no HTTP events route in Socket Mode
         assert slack.calls_to("apps.connections.open")[0].token == APP_TOKEN
         assert BOT_TOKEN in {c.token for c in slack.calls_to("auth.test")}
+
+
+async def test_the_install_tables_survive_restarts_and_replicas_starting_together(
+    database_url: str,
+) -> None:
+    engines = [create_async_engine(database_url) for _ in range(3)]
+    try:
+        replicas = [Installations.for_oauth(None, "1111.2222", engine) for engine in engines]
+        await asyncio.gather(*(replica.create_tables() for replica in replicas))
+        await replicas[0].create_tables()  # a restart
+        with pytest.raises(PermanentDeliveryError, match="not installed"):
+            await replicas[1].bot_token("T0NOBODY1")  # the tables are there, and empty
+    finally:
+        for engine in engines:
+            await engine.dispose()
