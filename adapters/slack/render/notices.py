@@ -35,7 +35,9 @@ COLOR: Final[dict[Severity, str]] = {
     Severity.UNKNOWN: "#7f8c8d",
 }
 
-LABEL: Final[dict[NoticeKind, str]] = {
+# Keyed by the kinds' values, so a kind the core adds is labelled as soon as it exists; one
+# unknown here still renders (as "Notice"), and a unit test lists every kind the core has.
+LABEL: Final[dict[str, str]] = {
     NoticeKind.INCIDENT_STARTED: "Incident",
     NoticeKind.INCIDENT_UPDATED: "Update",
     NoticeKind.INCIDENT_RESOLVED: "Resolved",
@@ -45,12 +47,16 @@ LABEL: Final[dict[NoticeKind, str]] = {
     NoticeKind.MAINTENANCE_COMPLETED: "Maintenance completed",
     NoticeKind.FEED_LOST: "Status page unreachable",
     NoticeKind.FEED_RESTORED: "Status page back",
+    "early_warning": "Early warning, not confirmed by the status page",
+    "early_warning_cleared": "Early warning cleared",
+    "early_warning_confirmed": "Confirmed by the status page",
 }
 
-CLOSED_VERB: Final[dict[NoticeKind, str]] = {
+CLOSED_VERB: Final[dict[str, str]] = {
     NoticeKind.INCIDENT_STARTED: "Resolved",
     NoticeKind.MAINTENANCE_STARTED: "Completed",
     NoticeKind.FEED_LOST: "Readable again",
+    "early_warning": "Cleared",
 }
 
 

@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from adapters.slack import render
 from adapters.slack.render import blocks, mrkdwn
+from adapters.slack.render.notices import CLOSED_VERB, LABEL
 from bot import announce, replies
 from bot.advisor import advise
 from bot.answers import ComponentBar, HelpAnswer, HistoryAnswer, PastIncident, TextAnswer
 from bot.commands import HELP_WORDS
 from bot.events import IncidentStarted
-from bot.notices import Notice, NoticeKind, Severity
+from bot.notices import ROOT_KINDS, Notice, NoticeKind, Severity
 from bot.symptoms import parse_symptom
 from tests.unit.helpers import NOW, summary, view_of
 
@@ -225,6 +226,16 @@ def notice(kind: NoticeKind, **changes: Any) -> Notice:
 )
 def test_every_notice_says_what_it_is_about_on_its_own(kind: NoticeKind, title: str) -> None:
     assert render.notice_message(notice(kind))["text"] == title
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_every_kind_of_notice_has_its_own_label(kind: NoticeKind) -> None:
+    assert kind in LABEL
+    if kind in ROOT_KINDS and kind not in (
+        NoticeKind.MAINTENANCE_SCHEDULED,
+        NoticeKind.COMPONENT_CHANGED,
+    ):
+        assert kind in CLOSED_VERB  # a root that is closed later says so
 
 
 def test_the_closed_root_says_how_long_it_lasted() -> None:
