@@ -122,6 +122,30 @@ def event_callback(event: dict[str, Any], *, event_id: str, team: str = TEAM_ID)
     )
 
 
+def message_texts(payload: object) -> list[str]:
+    """Every piece of text in a message payload (``text``, ``fallback``, nested in blocks and
+    attachments): all a reader of the message could see."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("text", "fallback") and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload)
+    return found
+
+
+def texts(payload: object) -> str:
+    return "\n".join(message_texts(payload))
+
+
 @dataclass
 class Call:
     method: str

@@ -1,22 +1,5 @@
-"""Reading what the fake Slack received."""
+"""Kept for imports that predate ``tests.fakes.slack_api.texts``, which is where it lives now."""
 
-from __future__ import annotations
+from tests.fakes.slack_api import texts
 
-
-def texts(message: object) -> str:
-    """Every piece of text in a message payload, joined: all a reader could see."""
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("text", "fallback") and isinstance(value, str):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(message)
-    return "\n".join(found)
+__all__ = ["texts"]

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack_api import FakeSlack, Message
+from tests.fakes.slack_api import FakeSlack, Message, texts
 from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.slack.conftest import Bot, running_bot
-from tests.integration.slack.payloads import texts
 
 STEPS = scenario_steps("api-elevated-errors")
 NAME = "Elevated errors on the Claude API"

@@ -11,10 +11,9 @@ import pytest
 
 from adapters.slack import listeners
 from bot.ports import Target
-from tests.fakes.slack_api import TEAM_ID, sign, slash_command
+from tests.fakes.slack_api import TEAM_ID, sign, slash_command, texts
 from tests.fakes.statuspage import load_json
 from tests.integration.slack.conftest import Bot, eventually
-from tests.integration.slack.payloads import texts
 
 GENERAL = Target("slack", "C0GENERAL", TEAM_ID)
 
@@ -126,20 +125,6 @@ async def test_unknown_words_get_help_quoting_them_harmlessly(bot: Bot) -> None:
     assert "I didn't understand “frobnicate &lt;!channel&gt; &lt;@U0BOB0001&gt;”" in shown
     assert "<!channel>" not in shown
     assert "<@U0BOB0001>" not in shown
-
-
-async def test_the_test_word_posts_a_marked_sample_alert_here_then_resolves_it(bot: Bot) -> None:
-    answer = await bot.command("test", channel="C0ALERTS1")
-    assert answer["text"].startswith("✅ Posted a test alert in this channel")
-    [root] = bot.slack.roots("C0ALERTS1")
-    assert root.text.startswith("🧪 *TEST* · ")
-    assert "This is a test notice" in texts(root.attachments)
-    bot.clock.advance(120)
-    await bot.deliver()
-    [resolution] = bot.slack.replies("C0ALERTS1", root.ts)
-    assert resolution.reply_broadcast
-    assert resolution.text.startswith("🧪 *TEST* · ✅ *Resolved:*")
-    assert root.text.startswith("🧪 *TEST* · ✅ *Resolved within a minute:*")
 
 
 def _bad_signature(kind: str, body: str) -> dict[str, str]:

@@ -20,9 +20,8 @@ from bot.ports import (
     TransientDeliveryError,
 )
 from bot.settings import Secret
-from tests.fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlack
+from tests.fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlack, texts
 from tests.fakes.statuspage import load_json
-from tests.integration.slack.payloads import texts
 
 ALERTS = Target("slack", "C0ALERTS1", TEAM_ID)
 STARTED = datetime(2026, 11, 24, 18, 2, tzinfo=UTC)

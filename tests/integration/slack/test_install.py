@@ -17,10 +17,9 @@ from adapters.slack import SlackAdapter
 from adapters.slack.installations import Installations
 from bot.notices import Notice, NoticeKind, Severity
 from bot.ports import ChatAdapter, PermanentDeliveryError, Target
-from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign
+from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign, texts
 from tests.fakes.statuspage import FakeStatuspage
 from tests.integration.slack.conftest import Bot, running_bot
-from tests.integration.slack.payloads import texts
 
 OTHER_TEAM = "T0OTHER01"
 OTHER_TOKEN = "xoxb-other-team-token"

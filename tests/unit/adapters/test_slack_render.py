@@ -26,33 +26,16 @@ from bot.commands import HELP_WORDS
 from bot.events import IncidentStarted
 from bot.notices import ROOT_KINDS, Notice, NoticeKind, Severity
 from bot.symptoms import parse_symptom
+from tests.fakes.slack_api import message_texts
 from tests.unit.helpers import NOW, summary, view_of
 
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@W456>", "<!subteam^S789>", "<#C")
 OUR_LINK = re.compile(r"<(https://[^|<>]+|!date\^\d+\^[^|<>]+)\|[^<>]*>")
 
 
-def all_text(payload: object) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("text", "fallback") and isinstance(value, str):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(payload)
-    return found
-
-
 def assert_harmless(payload: dict[str, Any]) -> None:
     """Nothing can ping, no markup but the links we built, every block within Slack's limits."""
-    for text in all_text(payload):
+    for text in message_texts(payload):
         for ping in PINGS:
             assert ping not in text
         assert "<" not in OUR_LINK.sub("", text), text
@@ -172,7 +155,7 @@ def test_a_hostile_incident_notice_pings_nobody() -> None:
     notice = hostile_incident_notice()
     payload = render.notice_message(notice)
     assert_harmless(payload)
-    shown = "\n".join(all_text(payload))
+    shown = "\n".join(message_texts(payload))
     assert "&lt;!channel&gt;" in shown
     assert "&lt;https://evil.example|status.claude.com&gt;" in shown
     assert payload["text"].startswith("🟡 *Minor incident:* Elevated errors &lt;!channel&gt;")
@@ -181,7 +164,7 @@ def test_a_hostile_incident_notice_pings_nobody() -> None:
 
 def test_the_components_of_a_hostile_page_are_escaped() -> None:
     notice = replace(hostile_incident_notice(), components=("Claude Cowork <!channel> **@here**",))
-    shown = "\n".join(all_text(render.notice_message(notice)))
+    shown = "\n".join(message_texts(render.notice_message(notice)))
     assert "*Affects:* Claude Cowork &lt;!channel&gt; ∗∗@here∗∗" in shown
 
 
@@ -278,7 +261,7 @@ def test_a_test_notice_is_marked_and_an_early_one_says_how_early() -> None:
         notice(NoticeKind.INCIDENT_STARTED, early_warning_minutes=7).as_test()
     )
     assert payload["text"].startswith("🧪 *TEST* · ")
-    shown = "\n".join(all_text(payload))
+    shown = "\n".join(message_texts(payload))
     assert "This is a test notice" in shown
     assert "flagged here 7 min before the status page" in shown
 
@@ -289,7 +272,7 @@ def test_a_notice_with_an_unsafe_url_gets_no_link() -> None:
 
 
 def test_times_are_shown_in_each_readers_time_zone() -> None:
-    shown = "\n".join(all_text(render.notice_message(notice(NoticeKind.INCIDENT_STARTED))))
+    shown = "\n".join(message_texts(render.notice_message(notice(NoticeKind.INCIDENT_STARTED))))
     epoch = int(datetime(2026, 11, 24, 18, 2, tzinfo=UTC).timestamp())
     assert f"<!date^{epoch}^{{date_short_pretty}} {{time}}|2026-11-24 18:02 UTC>" in shown
 
@@ -327,7 +310,7 @@ def test_the_status_answer_reads_verdict_incident_then_advice() -> None:
 
 
 def test_maintenance_is_shown() -> None:
-    shown = "\n".join(all_text(render.answer_message(status_of("summary-maintenance.json"))))
+    shown = "\n".join(message_texts(render.answer_message(status_of("summary-maintenance.json"))))
     assert "🔵 *Maintenance:*" in shown
 
 
@@ -336,7 +319,7 @@ def test_an_unread_feed_is_said_plainly() -> None:
     answer = replies.status_answer(view, advise(view, None, None, 0, NOW), NOW)
     payload = render.answer_message(answer)
     assert payload["text"].startswith("❔ Unknown: I can't read the status page")
-    assert "not read yet" in "\n".join(all_text(payload))
+    assert "not read yet" in "\n".join(message_texts(payload))
 
 
 def test_many_incidents_stay_within_fifty_blocks() -> None:
@@ -344,7 +327,7 @@ def test_many_incidents_stay_within_fifty_blocks() -> None:
     many = replace(answer, incidents=answer.incidents * 30)
     payload = render.answer_message(many, share="status")
     assert_harmless(payload)
-    assert "…and 25 more" in "\n".join(all_text(payload))
+    assert "…and 25 more" in "\n".join(message_texts(payload))
 
 
 def test_history_is_a_bar_of_squares_per_component_and_durations() -> None:
@@ -366,7 +349,7 @@ def test_history_is_a_bar_of_squares_per_component_and_durations() -> None:
     )
     payload = render.answer_message(answer, share="history")
     assert_harmless(payload)
-    shown = "\n".join(all_text(payload))
+    shown = "\n".join(message_texts(payload))
     assert "🟩🟩🟧🟨🟩🟦⬜  Claude API" in shown
     assert "🟠 Errors &lt;!here&gt; · major ·" in shown
     assert "· 1 h 35 min" in shown
@@ -384,7 +367,7 @@ def test_history_of_a_real_page_renders() -> None:
 def test_help_quotes_what_was_not_understood_harmlessly() -> None:
     payload = render.answer_message(HelpAnswer(HELP_WORDS, unknown="<!channel> *boom*"))
     assert_harmless(payload)
-    shown = "\n".join(all_text(payload))
+    shown = "\n".join(message_texts(payload))
     assert "I didn't understand “&lt;!channel&gt; ∗boom∗”" in shown
     assert "*subscribe [COMPONENT …]*" in shown
     assert not [b for b in payload["blocks"] if b["type"] == "actions"]
@@ -398,9 +381,9 @@ def test_a_refusal_is_marked_and_never_shareable() -> None:
 
 def test_a_shared_answer_says_who_shared_it() -> None:
     payload = render.answer_message(status_of("summary-operational.json"), shared_by="U0ALICE01")
-    assert "Shared by <@U0ALICE01>" in all_text(payload)
+    assert "Shared by <@U0ALICE01>" in message_texts(payload)
     forged = render.answer_message(status_of("summary-operational.json"), shared_by="<!channel>")
-    assert not any("Shared by" in t for t in all_text(forged))
+    assert not any("Shared by" in t for t in message_texts(forged))
 
 
 def test_the_channel_note_is_escaped() -> None:
