@@ -58,7 +58,12 @@ def choose_kind(
         return AdviceKind.MAINTENANCE
     if symptom is None:
         return AdviceKind.ALL_CLEAR
-    if minutes is None or minutes < LOCAL_CHECK_AFTER_MINUTES or reports > 0:
+    if (
+        minutes is None
+        or minutes < LOCAL_CHECK_AFTER_MINUTES
+        or reports > 0
+        or view.early_warning is not None
+    ):
         return AdviceKind.WAIT
     return AdviceKind.LOCAL_CHECK
 
@@ -105,7 +110,8 @@ def _placeholders(
         "code_or_word": symptom.label if symptom else "",
         "source": view.source,
         "minutes": str(minutes) if minutes is not None else "?",
-        "reports": _reports_text(reports),
+        "reports": _reports_text(reports, view.early_warning is not None),
+        "network": _network_text(view),
         "last_known": _last_known(view, now),
         "problem": _problem(view, now),
         "link": _link(view),
@@ -120,7 +126,15 @@ def _placeholders(
     return values
 
 
-def _reports_text(reports: int) -> str:
+def _network_text(view: StatusView) -> str:
+    if view.api_unreachable:
+        return "The API does not answer from here either: check your network, proxy and VPN."
+    return ""
+
+
+def _reports_text(reports: int, warned: bool) -> str:
+    if warned:
+        return "Teammates or the probe see it too: it is not your setup."
     if reports <= 0:
         return ""
     who = "1 teammate" if reports == 1 else f"{reports} teammates"

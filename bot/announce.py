@@ -7,6 +7,7 @@ lasted. Maintenances and the feed's own outages follow the same pattern.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import assert_never
 
@@ -21,6 +22,10 @@ from bot.events import (
     MaintenanceCompleted,
     MaintenanceScheduled,
     MaintenanceStarted,
+    Warning,
+    WarningCleared,
+    WarningConfirmed,
+    WarningRaised,
 )
 from bot.models import Incident, IncidentUpdate
 from bot.notices import Action, Notice, NoticeKind, Planned, Severity
@@ -36,6 +41,9 @@ CHAT_KINDS = frozenset(
         NoticeKind.MAINTENANCE_COMPLETED,
         NoticeKind.FEED_LOST,
         NoticeKind.FEED_RESTORED,
+        NoticeKind.EARLY_WARNING,
+        NoticeKind.EARLY_WARNING_CLEARED,
+        NoticeKind.EARLY_WARNING_CONFIRMED,
     }
 )
 """What chat channels get; the console (``watch``) gets everything."""
@@ -107,6 +115,35 @@ def plan(event: Event, source: str) -> list[Planned]:
             )
             root = feed_lost_root(since, 0, "", source).closed(restored_at, "restored")
             return [Planned(Action.BROADCAST, restored), Planned(Action.EDIT, root)]
+        case WarningRaised(warning=warning):
+            return [Planned(Action.POST, warning_root(warning, source))]
+        case WarningCleared(warning=warning):
+            cleared = _warning_notice(
+                NoticeKind.EARLY_WARNING_CLEARED,
+                warning,
+                "Cleared: the errors stopped before the status page posted anything.",
+                source,
+            )
+            return [
+                Planned(Action.REPLY, cleared),
+                Planned(
+                    Action.EDIT, warning_root(warning, source).closed(_closed(warning), "cleared")
+                ),
+            ]
+        case WarningConfirmed(warning=warning, incident=incident):
+            lead = warning.lead_minutes or 0
+            confirmed = replace(
+                _warning_notice(
+                    NoticeKind.EARLY_WARNING_CONFIRMED,
+                    warning,
+                    f'Confirmed: the status page now reports "{incident.name}", '
+                    f"{lead} min after this warning. Follow it there.",
+                    incident.shortlink or source,
+                ),
+                early_warning_minutes=lead,
+            )
+            root = warning_root(warning, source).closed(_closed(warning), "confirmed")
+            return [Planned(Action.REPLY, confirmed), Planned(Action.EDIT, root)]
         case _:
             assert_never(event)
 
@@ -136,6 +173,35 @@ def feed_lost_root(since: datetime, failures: int, error: str, source: str) -> N
         started_at=since,
         thread_key=FEED_THREAD,
     )
+
+
+def warning_root(warning: Warning, source: str) -> Notice:
+    return _warning_notice(
+        NoticeKind.EARLY_WARNING,
+        warning,
+        f"{warning.detail} It is not your setup: don't reinstall or change keys. "
+        "I'll say here when it clears or when the status page confirms it.",
+        source,
+    )
+
+
+def _warning_notice(kind: NoticeKind, warning: Warning, text: str, url: str) -> Notice:
+    return Notice(
+        kind=kind,
+        title="Unconfirmed: elevated errors, not yet on the status page",
+        severity=Severity.UNKNOWN if kind is NoticeKind.EARLY_WARNING else Severity.RESOLVED,
+        status="unconfirmed" if kind is NoticeKind.EARLY_WARNING else kind.value.rsplit("_", 1)[1],
+        text=text,
+        at=warning.closed_at or warning.opened_at,
+        url=url,
+        started_at=warning.opened_at,
+        ended_at=None if kind is NoticeKind.EARLY_WARNING else warning.closed_at,
+        thread_key=f"warning:{warning.id}",
+    )
+
+
+def _closed(warning: Warning) -> datetime:
+    return warning.closed_at or warning.opened_at
 
 
 def incident_component_ids(incident: Incident) -> frozenset[str]:

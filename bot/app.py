@@ -23,9 +23,11 @@ from bot.leader import PollerLease
 from bot.metrics import Metrics
 from bot.plugins import Adapter, discover
 from bot.ports import ChatAdapter, Target
+from bot.probe import Prober
 from bot.schedule import PollSchedule
 from bot.settings import Settings
 from bot.store import Store, Subscription
+from bot.warnings_watch import EarlyWarnings
 from bot.watcher import Watcher
 from bot.web import create_app
 
@@ -49,6 +51,7 @@ class BotApp:
     core: Core
     web_app: web.Application
     metrics: Metrics
+    prober: Prober | None
     adapters: list[Adapter] = field(default_factory=list)
     port: int | None = None
     _runner: web.AppRunner | None = None
@@ -73,6 +76,8 @@ class BotApp:
             self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
             log.info("listening on http://%s:%s", self.settings.host, self.port)
         self._tasks.append(asyncio.create_task(self.dispatcher.run(), name="dispatcher"))
+        if self.prober is not None:
+            self._tasks.append(asyncio.create_task(self._probe_forever(), name="probe"))
         if self.mode != "demo":
             self.schedule.start()
         log.info(
@@ -97,7 +102,20 @@ class BotApp:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.feed.close()
+        if self.prober is not None:
+            await self.prober.close()
         await self.store.close()
+
+    async def _probe_forever(self) -> None:
+        """Probe the API on its own schedule; only the poller's probe feeds the warnings."""
+        assert self.prober is not None
+        while True:
+            if self.lease.held:
+                try:
+                    await self.prober.probe()
+                except Exception:  # a probe bug must not stop the bot
+                    log.exception("probe failed")
+            await asyncio.sleep(self.settings.probe_interval_seconds)
 
     async def ready(self) -> bool:
         return (
@@ -135,6 +153,15 @@ def build(
     feed = FeedClient(settings.status_page_url, settings.feed_timeout_seconds, feed_transport)
     deliveries: dict[str, ChatAdapter] = {}
     dispatcher = Dispatcher(store, deliveries, clock, metrics)
+    prober = None
+    if settings.probe != "off" and mode != "demo":
+        key = settings.anthropic_api_key if settings.probe == "key" else None
+        prober = Prober(settings.probe_url, key, timeout=settings.feed_timeout_seconds)
+    warnings = EarlyWarnings(
+        store,
+        settings.early_warning_reports if mode != "demo" else 0,
+        (lambda: prober.health) if prober is not None else None,
+    )
     watcher = Watcher(
         store,
         feed,
@@ -145,6 +172,7 @@ def build(
         on_queued=dispatcher.wake,
         default_components=settings.components,
         mark_test=mode == "demo",
+        warnings=warnings,
     )
     lease = PollerLease(store.engine)
 
@@ -168,7 +196,9 @@ def build(
         metrics=metrics,
         clock=clock,
     )
-    core = Core(settings, store, watcher, web_app, clock, metrics, dispatcher.wake)
+    core = Core(
+        settings, store, watcher, web_app, clock, metrics, dispatcher.wake, schedule.poll_now
+    )
     adapters = _build_adapters(settings, core, mode)
     for adapter in adapters:
         deliveries.update(adapter.deliveries())
@@ -184,6 +214,7 @@ def build(
         core,
         web_app,
         metrics,
+        prober,
         adapters,
     )
     holder["app"] = app

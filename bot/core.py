@@ -10,6 +10,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, assert_never
 
@@ -18,6 +19,7 @@ from bot.advisor import advise
 from bot.answers import Answer, HelpAnswer, TextAnswer
 from bot.clock import Clock
 from bot.commands import Ask, Help, History, Report, Subscribe, Test, Unsubscribe
+from bot.early_warning import PROBE_SCOPE
 from bot.metrics import Metrics
 from bot.notices import Action
 from bot.plugins import ChatContext
@@ -55,6 +57,7 @@ class Core:
         clock: Clock,
         metrics: Metrics,
         on_queued: Callable[[], None],
+        on_report: Callable[[], None] = lambda: None,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -63,6 +66,7 @@ class Core:
         self._clock = clock
         self._metrics = metrics
         self._on_queued = on_queued
+        self._on_report = on_report
 
     @property
     def settings(self) -> Settings:
@@ -97,7 +101,7 @@ class Core:
                 reports = await self._store.count_reporters(
                     ctx.platform, ctx.workspace, now - REPORT_WINDOW
                 )
-                view = self.view
+                view = self._view_for(ctx)
                 return replies.status_answer(
                     view, advise(view, symptom, minutes, reports, now), now
                 )
@@ -115,6 +119,15 @@ class Core:
                 return HelpAnswer(commands.HELP_WORDS, unknown)
             case _:
                 assert_never(command)
+
+    def _view_for(self, ctx: ChatContext) -> StatusView:
+        """The shared view, plus the early warning that concerns the asker's team."""
+        view = self.view
+        if self._watcher.warnings is None:
+            return view
+        scope = f"team:{ctx.platform}:{ctx.workspace or ''}"
+        warning = self._watcher.warnings.state.for_scopes(PROBE_SCOPE, scope)
+        return replace(view, early_warning=warning) if warning else view
 
     async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
         return len(await self._store.disable_workspace(platform, workspace, reason, self._clock()))
@@ -197,6 +210,7 @@ class Core:
         now = self._clock()
         await self._store.add_report(ctx.platform, ctx.workspace, ctx.user, code, now)
         count = await self._store.count_reporters(ctx.platform, ctx.workspace, now - REPORT_WINDOW)
+        self._on_report()  # enough reports may raise an early warning: look now
         people = "1 person" if count == 1 else f"{count} people"
         return TextAnswer(
             f"Thanks, noted{f' ({code})' if code else ''}. {people} on this team reported "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.models import Component, Incident, IncidentUpdate
 
@@ -110,6 +111,75 @@ class FeedRestored:
         return f"feed:restored:{self.since.isoformat()}"
 
 
+@dataclass(frozen=True)
+class Warning:
+    scope: str
+    opened_at: datetime
+    detail: str
+    closed_at: datetime | None = None
+    confirmed_by: str | None = None
+    """The id of the incident that confirmed it."""
+    lead_minutes: int | None = None
+    """How many minutes before the incident was posted the warning was raised."""
+
+    @property
+    def id(self) -> str:
+        return f"{self.scope}:{self.opened_at.isoformat()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "opened_at": self.opened_at.isoformat(),
+            "detail": self.detail,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "confirmed_by": self.confirmed_by,
+            "lead_minutes": self.lead_minutes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Warning:
+        closed = data.get("closed_at")
+        return cls(
+            scope=str(data["scope"]),
+            opened_at=datetime.fromisoformat(data["opened_at"]),
+            detail=str(data["detail"]),
+            closed_at=datetime.fromisoformat(closed) if closed else None,
+            confirmed_by=data.get("confirmed_by"),
+            lead_minutes=data.get("lead_minutes"),
+        )
+
+
+@dataclass(frozen=True)
+class WarningRaised:
+    warning: Warning
+
+    @property
+    def id(self) -> str:
+        return f"warning:{self.warning.id}:raised"
+
+
+@dataclass(frozen=True)
+class WarningCleared:
+    warning: Warning
+
+    @property
+    def id(self) -> str:
+        return f"warning:{self.warning.id}:cleared"
+
+
+@dataclass(frozen=True)
+class WarningConfirmed:
+    warning: Warning
+    incident: Incident
+
+    @property
+    def id(self) -> str:
+        return f"warning:{self.warning.id}:confirmed"
+
+
+WarningEvent = WarningRaised | WarningCleared | WarningConfirmed
+
+
 Event = (
     IncidentStarted
     | IncidentUpdated
@@ -120,6 +190,9 @@ Event = (
     | MaintenanceCompleted
     | FeedLost
     | FeedRestored
+    | WarningRaised
+    | WarningCleared
+    | WarningConfirmed
 )
 
 
@@ -129,6 +202,8 @@ def to_payload(event: Event) -> dict[str, object]:
     for name, value in vars(event).items():
         if isinstance(value, Incident | Component | IncidentUpdate):
             payload[name] = value.model_dump(mode="json")
+        elif isinstance(value, Warning):
+            payload[name] = value.to_json()
         elif isinstance(value, datetime):
             payload[name] = value.isoformat()
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.events import WarningCleared, WarningConfirmed, WarningRaised
+
 INDICATOR_LEVELS = {"none": 0, "minor": 1, "major": 2, "critical": 3, "maintenance": 4}
 COMPONENT_LEVELS = {
     "operational": 0,
@@ -60,6 +62,25 @@ class Metrics:
         )
         self.feed_readable = Gauge("icd_feed_readable", "1 while the feed is readable", registry=r)
         self.open_incidents = Gauge("icd_open_incidents", "Open incidents on the page", registry=r)
+        self.warnings = Counter(
+            "icd_early_warnings", "Early warnings, by outcome", ["outcome"], registry=r
+        )
+        self.warning_lead_minutes = Histogram(
+            "icd_early_warning_lead_minutes",
+            "Minutes between an early warning and the incident that confirmed it",
+            buckets=(1, 2, 5, 10, 15, 20, 30, 45, 60, 120),
+            registry=r,
+        )
+
+    def count_warning(self, event: object) -> None:
+        if isinstance(event, WarningRaised):
+            self.warnings.labels("raised").inc()
+        elif isinstance(event, WarningCleared):
+            self.warnings.labels("cleared").inc()
+        elif isinstance(event, WarningConfirmed):
+            self.warnings.labels("confirmed").inc()
+            if event.warning.lead_minutes is not None:
+                self.warning_lead_minutes.observe(event.warning.lead_minutes)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -24,6 +24,9 @@ class NoticeKind(StrEnum):
     MAINTENANCE_COMPLETED = "maintenance_completed"
     FEED_LOST = "feed_lost"
     FEED_RESTORED = "feed_restored"
+    EARLY_WARNING = "early_warning"
+    EARLY_WARNING_CLEARED = "early_warning_cleared"
+    EARLY_WARNING_CONFIRMED = "early_warning_confirmed"
 
 
 class Severity(StrEnum):
@@ -52,6 +55,7 @@ ROOT_KINDS = frozenset(
         NoticeKind.MAINTENANCE_SCHEDULED,
         NoticeKind.COMPONENT_CHANGED,
         NoticeKind.FEED_LOST,
+        NoticeKind.EARLY_WARNING,
     }
 )
 

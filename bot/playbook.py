@@ -66,7 +66,7 @@ PLAYBOOK: Final[dict[AdviceKind, Play]] = {
         avoid=("Don't rotate keys or reinstall: the service answered, it disliked the request.",),
     ),
     AdviceKind.FEED_UNKNOWN: Play(
-        summary="Unknown: I can't read the status page right now. {last_known}",
+        summary="Unknown: I can't read the status page right now. {last_known} {network}",
         steps=(
             "Open {source} in a browser.",
             "Wait a few minutes before changing anything.",

@@ -23,7 +23,6 @@ IMPACT_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 
 
 
 def status_answer(view: StatusView, advice: Advice, now: datetime) -> StatusAnswer:
-    snapshot = view.snapshot
     return StatusAnswer(
         verdict=view.verdict,
         description=_description(view),

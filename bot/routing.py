@@ -19,6 +19,9 @@ from bot.events import (
     MaintenanceCompleted,
     MaintenanceScheduled,
     MaintenanceStarted,
+    WarningCleared,
+    WarningConfirmed,
+    WarningRaised,
 )
 from bot.models import Incident
 from bot.store import Delivery, Subscription
@@ -39,8 +42,11 @@ def deliveries(
     for event in events:
         planned = plan(event, source)
         touched = _components_of(event)
+        scope = _team_scope(event)
         for sub in subscriptions:
             if not _wants(sub, touched, default_components):
+                continue
+            if scope is not None and sub.target.platform != CONSOLE and scope != team_scope(sub):
                 continue
             for p in planned:
                 if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
@@ -56,6 +62,20 @@ def catch_up(
     events: list[Event] = [IncidentStarted(i, i.latest_update) for i in view.open_incidents]
     events += [MaintenanceStarted(m) for m in view.active_maintenances]
     return deliveries(events, [subscription], view.source, default_components)
+
+
+def team_scope(subscription: Subscription) -> str:
+    """The early-warning scope of a channel's team: ``team:slack:T123``."""
+    target = subscription.target
+    return f"team:{target.platform}:{target.workspace or ''}"
+
+
+def _team_scope(event: Event) -> str | None:
+    """A warning raised by one team's reports goes to that team's channels only."""
+    if isinstance(event, WarningRaised | WarningCleared | WarningConfirmed):
+        scope = event.warning.scope
+        return scope if scope.startswith("team:") else None
+    return None
 
 
 def _components_of(event: Event) -> frozenset[str] | None:

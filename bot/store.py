@@ -40,6 +40,14 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class TeamReports:
+    platform: str
+    workspace: str
+    people: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Delivery:
     """An outbox row to insert: one event's notice for one target."""
 
@@ -122,6 +130,10 @@ class Store:
         value = await self._state("feed_health")
         return FeedHealth.from_json(value) if value is not None else FeedHealth()
 
+    async def load_state(self, key: str) -> Any:
+        """A JSON value kept under ``key`` (None when never saved)."""
+        return await self._state(key)
+
     async def _state(self, key: str) -> Any:
         async with self.engine.connect() as conn:
             row = await conn.execute(sa.select(t.state.c.value).where(t.state.c.key == key))
@@ -135,6 +147,7 @@ class Store:
         events: Sequence[tuple[str, str, dict[str, Any]]],
         deliveries: Iterable[Delivery],
         now: datetime,
+        extra_state: dict[str, Any] | None = None,
     ) -> int:
         """Save what one poll decided, atomically. ``events`` are (id, kind, payload).
         Returns how many new outbox rows were queued (repeats are ignored)."""
@@ -142,6 +155,8 @@ class Store:
             if snapshot is not None:
                 await self._put_state(conn, "snapshot", snapshot.model_dump(mode="json"), now)
             await self._put_state(conn, "feed_health", health.to_json(), now)
+            for key, value in (extra_state or {}).items():
+                await self._put_state(conn, key, value, now)
             for event_id, kind, payload in events:
                 await conn.execute(
                     _insert_ignore(conn, t.events).values(
@@ -299,6 +314,27 @@ class Store:
                     reported_at=now,
                 )
             )
+
+    async def teams_reporting(self, since: datetime, at_least: int) -> list[TeamReports]:
+        """Teams where at least ``at_least`` distinct people reported since ``since``."""
+        r = t.reports.c
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(r.platform, r.workspace, r.user_id, r.code).where(r.reported_at >= since)
+            )
+            people: dict[tuple[str, str], set[str]] = {}
+            codes: dict[tuple[str, str], set[str]] = {}
+            for platform, workspace, user, code in rows:
+                people.setdefault((platform, workspace), set()).add(user)
+                if code:
+                    codes.setdefault((platform, workspace), set()).add(code)
+        return [
+            TeamReports(
+                platform, workspace, len(who), tuple(sorted(codes.get((platform, workspace), ())))
+            )
+            for (platform, workspace), who in sorted(people.items())
+            if len(who) >= at_least
+        ]
 
     async def count_reporters(self, platform: str, workspace: str | None, since: datetime) -> int:
         """Distinct people of one team who reported since ``since``."""

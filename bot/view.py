@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.events import Warning
 from bot.models import ACTIVE_MAINTENANCE_STATUSES, Component, Incident
 from bot.snapshot import Snapshot
 
@@ -38,6 +39,10 @@ class StatusView:
     readable: bool
     last_error: str | None = None
     consecutive_failures: int = 0
+    early_warning: Warning | None = None
+    """An open early warning that concerns whoever is asking (set per answer)."""
+    api_unreachable: bool = False
+    """The probe cannot reach the API either: with the page unreadable, it is our network."""
 
     @property
     def checked_at(self) -> datetime | None:

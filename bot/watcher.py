@@ -14,16 +14,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
-from bot import changes, components, feed_health, routing
+from bot import changes, components, early_warning, feed_health, routing, warnings_watch
 from bot.clock import Clock
-from bot.events import Event, to_payload
+from bot.early_warning import WarningState
+from bot.events import Event, WarningConfirmed, to_payload
 from bot.feed import FeedClient, FeedError, Fetched
 from bot.feed_health import FeedHealth
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
 from bot.models import IncidentList, MaintenanceList
 from bot.snapshot import Snapshot, build, needs_history
-from bot.store import Store
+from bot.store import Delivery, Store
 from bot.view import StatusView
+from bot.warnings_watch import EarlyWarnings
 
 log = logging.getLogger(__name__)
 DocT = TypeVar("DocT", IncidentList, MaintenanceList)
@@ -49,6 +51,7 @@ class Watcher:
         on_queued: Callable[[], None] = lambda: None,
         default_components: Sequence[str] = (),
         mark_test: bool = False,
+        warnings: EarlyWarnings | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
@@ -60,6 +63,8 @@ class Watcher:
         self._default_names = tuple(default_components)
         self._checked_defaults = False
         self._mark_test = mark_test
+        self.warnings = warnings
+        self._warning_state: WarningState | None = None
         self._snapshot: Snapshot | None = None
         self._health = FeedHealth()
         self.view = StatusView(source=source, snapshot=None, readable=False)
@@ -69,6 +74,8 @@ class Watcher:
         """Pick up where the last run stopped (a restart mid-incident repeats nothing)."""
         self._snapshot = await self._store.load_snapshot()
         self._health = await self._store.load_health()
+        if self.warnings is not None:
+            await self.warnings.load()
         self._swap_view()
 
     async def refresh(self) -> None:
@@ -103,7 +110,24 @@ class Watcher:
         if snapshot is None:  # a stale copy: the feed answered, but nothing to learn from it
             return await self._commit(None, health, events)
         events += changes.detect(self._snapshot, snapshot)
+        events += await self._early_warnings(snapshot, now)
         return await self._commit(snapshot, health, events)
+
+    async def _early_warnings(self, snapshot: Snapshot, now: datetime) -> list[Event]:
+        """Only on a good read: with the page unreadable we cannot tell "not posted yet"
+        from "our own network is down", so nothing is raised or cleared then."""
+        if self.warnings is None:
+            return []
+        page = StatusView(self._source, snapshot, readable=True)
+        state, events = early_warning.step(
+            self.warnings.state,
+            await self.warnings.signals(now),
+            page.open_incidents,
+            page.has_known_problem,
+            now,
+        )
+        self._warning_state = state
+        return list(events)
 
     async def _read(self, now: datetime) -> Snapshot | None:
         fetched = await self._feed.summary()
@@ -142,6 +166,7 @@ class Watcher:
         deliveries = routing.deliveries(
             events, subscriptions, self._source, self.default_component_ids()
         )
+        deliveries = _with_lead_times(deliveries, events)
         if self._mark_test:  # the demo: every notice says it is a test
             deliveries = [replace(d, notice=d.notice.as_test()) for d in deliveries]
         queued = await self._store.commit_poll(
@@ -150,20 +175,29 @@ class Watcher:
             events=[(e.id, type(e).__name__, to_payload(e)) for e in events],
             deliveries=deliveries,
             now=now,
+            extra_state=self._pending_warning_state(),
         )
         # Only after the transaction: memory never runs ahead of the database.
         if snapshot is not None:
             self._snapshot = snapshot
+        if self.warnings is not None and self._warning_state is not None:
+            self.warnings.state, self._warning_state = self._warning_state, None
         self._health = health
         self.polled_once = True
         self._swap_view()
         self._check_default_components()
         for event in events:
             self._metrics.events.labels(type(event).__name__).inc()
+            self._metrics.count_warning(event)
             log.info("event %s", event.id)
         if queued:
             self._on_queued()
         return PollResult(ok=health.consecutive_failures == 0, events=tuple(events), queued=queued)
+
+    def _pending_warning_state(self) -> dict[str, object] | None:
+        if self._warning_state is None:
+            return None
+        return {warnings_watch.STATE_KEY: self._warning_state.to_json()}
 
     def _check_default_components(self) -> None:
         """Say once, after the first good read, which ``COMPONENTS`` names match nothing."""
@@ -186,6 +220,7 @@ class Watcher:
             readable=readable,
             last_error=self._health.last_error,
             consecutive_failures=self._health.consecutive_failures,
+            api_unreachable=self.warnings.api_unreachable() if self.warnings else False,
         )
         self._metrics.feed_readable.set(1 if readable else 0)
         if self._snapshot is not None:
@@ -196,3 +231,21 @@ class Watcher:
                 self._metrics.component_status.labels(c.name).set(
                     COMPONENT_LEVELS.get(c.status, -1)
                 )
+
+
+def _with_lead_times(deliveries: list[Delivery], events: list[Event]) -> list[Delivery]:
+    """An incident confirmed by an early warning says, in its start notice, how much earlier
+    the bot saw it."""
+    leads = {
+        f"incident:{e.incident.id}:started": e.warning.lead_minutes
+        for e in events
+        if isinstance(e, WarningConfirmed)
+    }
+    if not leads:
+        return deliveries
+    return [
+        replace(d, notice=replace(d.notice, early_warning_minutes=leads[d.event_id]))
+        if d.event_id in leads
+        else d
+        for d in deliveries
+    ]

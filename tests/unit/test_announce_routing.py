@@ -4,6 +4,7 @@ subscription gets which notice)."""
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,6 +22,10 @@ from bot.events import (
     MaintenanceCompleted,
     MaintenanceScheduled,
     MaintenanceStarted,
+    Warning,
+    WarningCleared,
+    WarningConfirmed,
+    WarningRaised,
 )
 from bot.models import Incident
 from bot.notices import Action, NoticeKind, Severity
@@ -233,6 +238,7 @@ def test_chat_gets_no_component_changes_or_scheduled_maintenance_and_console_get
         MaintenanceScheduled(m),
         FeedLost(NOW, 3, "timeout"),
         FeedRestored(NOW, NOW + timedelta(minutes=3)),
+        *_warning_events(incident_steps),
     ]
     out = deliveries(events, [sub(SLACK), sub(CONSOLE, n=2)], SOURCE)
     chat = {d.notice.kind for d in out if d.target == SLACK}
@@ -382,3 +388,18 @@ def test_catch_up_ids_match_the_watchers_so_nothing_is_posted_twice() -> None:
     watcher_ids = {e.id for e in detect(None, current)}
     caught = {d.event_id for d in catch_up(StatusView(SOURCE, current, readable=True), sub(SLACK))}
     assert caught == watcher_ids == {f"incident:{INCIDENT}:started"}
+
+
+def _warning_events(incident_steps: list[list[Event]]) -> list[Event]:
+    """An early warning's whole life: raised, then cleared; another raised, then confirmed."""
+    started = next(e for e in _all(incident_steps) if isinstance(e, IncidentStarted))
+    first = Warning("probe", NOW, "The API answered 529, 529, 529 to 3 probes in a row.")
+    second = Warning("probe", NOW + timedelta(minutes=40), first.detail)
+    return [
+        WarningRaised(first),
+        WarningCleared(replace(first, closed_at=NOW + timedelta(minutes=5))),
+        WarningRaised(second),
+        WarningConfirmed(
+            replace(second, closed_at=NOW + timedelta(minutes=48), lead_minutes=8), started.incident
+        ),
+    ]
