@@ -35,6 +35,8 @@ class WarningState:
     open: dict[str, Warning] = field(default_factory=dict)
     last_opened: dict[str, datetime] = field(default_factory=dict)
     past: tuple[Warning, ...] = ()
+    last_problem_at: datetime | None = None
+    """When the page last showed a problem: reports from before it are about that, not news."""
 
     def for_scopes(self, *scopes: str) -> Warning | None:
         """The open warning that concerns someone in these scopes, if any."""
@@ -45,17 +47,20 @@ class WarningState:
             "open": [w.to_json() for w in self.open.values()],
             "last_opened": {k: v.isoformat() for k, v in self.last_opened.items()},
             "past": [w.to_json() for w in self.past],
+            "last_problem_at": self.last_problem_at.isoformat() if self.last_problem_at else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WarningState:
         opened = [Warning.from_json(w) for w in data.get("open", [])]
+        problem = data.get("last_problem_at")
         return cls(
             open={w.scope: w for w in opened},
             last_opened={
                 k: datetime.fromisoformat(v) for k, v in data.get("last_opened", {}).items()
             },
             past=tuple(Warning.from_json(w) for w in data.get("past", [])),
+            last_problem_at=datetime.fromisoformat(problem) if problem else None,
         )
 
 
@@ -106,7 +111,8 @@ def step(
             open_now[scope] = warning
             last_opened[scope] = now
             events.append(WarningRaised(warning))
-    new = WarningState(open_now, last_opened, tuple(past[-KEEP_PAST:]))
+    problem_at = now if page_has_problem else state.last_problem_at
+    new = WarningState(open_now, last_opened, tuple(past[-KEEP_PAST:]), problem_at)
     return new, events
 
 

@@ -51,9 +51,10 @@ class EarlyWarnings:
                     )
                 )
         if self._reports_needed > 0:
-            for team in await self._store.teams_reporting(
-                now - REPORT_WINDOW, self._reports_needed
-            ):
+            since = now - REPORT_WINDOW
+            if self.state.last_problem_at is not None:
+                since = max(since, self.state.last_problem_at)
+            for team in await self._store.teams_reporting(since, self._reports_needed):
                 codes = ", ".join(team.codes) if team.codes else "errors"
                 signals.append(
                     Signal(
