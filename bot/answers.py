@@ -91,11 +91,23 @@ class ComponentBar:
 
 
 @dataclass(frozen=True)
+class PastWarning:
+    """An early warning of the last days: confirmed by an incident (with its lead time) or
+    cleared without one."""
+
+    opened_at: datetime
+    closed_at: datetime | None
+    confirmed_incident: str | None
+    lead_minutes: int | None
+
+
+@dataclass(frozen=True)
 class HistoryAnswer:
     days: tuple[date, ...]
     incidents: tuple[PastIncident, ...]
     bars: tuple[ComponentBar, ...]
     source: str
+    warnings: tuple[PastWarning, ...] = ()
 
 
 @dataclass(frozen=True)

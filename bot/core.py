@@ -112,7 +112,9 @@ class Core:
             case Report(symptom=symptom):
                 return await self._report(symptom.label if symptom else None, ctx)
             case History():
-                return replies.history_answer(self.view, self._clock())
+                warnings = self._watcher.warnings
+                past = warnings.state.past if warnings else ()
+                return replies.history_answer(self.view, self._clock(), past)
             case Test():
                 return await self._test_alert(ctx)
             case Help(unknown=unknown):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -13,8 +14,10 @@ from bot.answers import (
     IncidentLine,
     MaintenanceLine,
     PastIncident,
+    PastWarning,
     StatusAnswer,
 )
+from bot.events import Warning
 from bot.models import Incident
 from bot.view import StatusView
 
@@ -85,7 +88,9 @@ def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
     }
 
 
-def history_answer(view: StatusView, now: datetime) -> HistoryAnswer:
+def history_answer(
+    view: StatusView, now: datetime, warnings: Sequence[Warning] = ()
+) -> HistoryAnswer:
     today = now.astimezone(UTC).date()
     days = tuple(today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1))
     since = datetime.combine(days[0], datetime.min.time(), tzinfo=UTC)
@@ -118,7 +123,19 @@ def history_answer(view: StatusView, now: datetime) -> HistoryAnswer:
         ),
         bars=bars,
         source=view.source,
+        warnings=tuple(
+            PastWarning(w.opened_at, w.closed_at, _name_of(w.confirmed_by, seen), w.lead_minutes)
+            for w in sorted(warnings, key=lambda w: w.opened_at, reverse=True)
+            if w.opened_at >= since
+        ),
     )
+
+
+def _name_of(incident_id: str | None, known: dict[str, Incident]) -> str | None:
+    if incident_id is None:
+        return None
+    incident = known.get(incident_id)
+    return incident.name if incident else incident_id
 
 
 def _worst_on(day: date, component_id: str, incidents: list[Incident], now: datetime) -> str:

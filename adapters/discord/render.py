@@ -23,6 +23,7 @@ from bot.answers import (
     IncidentLine,
     MaintenanceLine,
     PastIncident,
+    PastWarning,
     StatusAnswer,
     TextAnswer,
 )
@@ -359,7 +360,28 @@ def _history(answer: HistoryAnswer) -> Message:
     url = safe_url(answer.source)
     if url:
         incidents["url"] = url
-    return Message(embeds=tuple(limits.fit([summary, incidents])))
+    embeds = [summary, incidents]
+    if answer.warnings:
+        embeds.append(
+            {
+                "title": f"Early warnings ({len(answer.warnings)})",
+                "description": _lines_within(
+                    [_warning_line(w) for w in answer.warnings], limits.DESCRIPTION
+                ),
+                "color": 0x7F8C8D,
+            }
+        )
+    return Message(embeds=tuple(limits.fit(embeds)))
+
+
+def _warning_line(warning: PastWarning) -> str:
+    when = stamp(warning.opened_at, "f")
+    if warning.confirmed_incident is not None:
+        name = limits.cut(escape(warning.confirmed_incident), 200)
+        return f"⏱️ {when} · confirmed by **{name}**, {warning.lead_minutes or 0} min early"
+    if warning.closed_at is None:
+        return f"⚠️ {when} · still open"
+    return f"✅ {when} · cleared without an incident"
 
 
 def _past_line(incident: PastIncident) -> str:

@@ -20,6 +20,7 @@ from bot.answers import (
     IncidentLine,
     MaintenanceLine,
     PastIncident,
+    PastWarning,
     StatusAnswer,
     TextAnswer,
 )
@@ -165,6 +166,9 @@ def _history(h: HistoryAnswer) -> tuple[str, list[b.Block]]:
         out.extend(b.sections(lines, "*Incidents*"))
     else:
         out.append(b.section(f"No incidents in the last {days} days."))
+    if h.warnings:
+        lines = [_warning(w) for w in h.warnings[:MAX_PAST]]
+        out.extend(b.sections(lines, "*Early warnings*"))
     out.append(b.context(f"Source: {m.link(h.source, m.host(h.source))}"))
     return f"The last {days} days: {len(h.incidents)} incidents", out
 
@@ -174,6 +178,16 @@ def _past(i: PastIncident) -> str:
     lasted = m.duration(i.duration_minutes) if i.duration_minutes is not None else "ongoing"
     name = m.link(i.url, i.name, 300)
     return f"{emoji} {name} · {m.words(i.impact)} · {m.when(i.started_at)} · {lasted}"
+
+
+def _warning(w: PastWarning) -> str:
+    when = m.when(w.opened_at)
+    if w.confirmed_incident is not None:
+        name = m.inline(w.confirmed_incident, 200)
+        return f"⏱️ {when} · confirmed by {name}, {w.lead_minutes or 0} min early"
+    if w.closed_at is None:
+        return f"⚠️ {when} · still open"
+    return f"✅ {when} · cleared without an incident"
 
 
 def _text(t: TextAnswer) -> tuple[str, list[b.Block]]:
