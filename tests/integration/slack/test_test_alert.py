@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from tests.fakes.slack_api import texts
 from tests.integration.slack.conftest import Bot
-from tests.integration.slack.payloads import texts
 
 SAMPLE = "Elevated errors on the Claude API"
 
