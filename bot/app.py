@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 Mode = Literal["watch", "serve", "demo"]
 """``demo``: like ``serve`` without the HTTP server and the schedule; the caller drives polls."""
 CONSOLE_TARGET = Target(platform=routing.CONSOLE, channel="stdout")
-STOP_TIMEOUT_SECONDS = 10.0
+STOP_DEADLINE_SECONDS = 25.0
 
 
 @dataclass
@@ -87,8 +87,19 @@ class BotApp:
         )
 
     async def stop(self) -> None:
-        await self.schedule.stop(STOP_TIMEOUT_SECONDS)
-        await self.dispatcher.drain(timeout=3.0)
+        """Finish the poll and the deliveries in flight, then close everything, all within
+        ``STOP_DEADLINE_SECONDS`` (under the 30 s a container or systemd grants)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_DEADLINE_SECONDS
+
+        def left(at_most: float) -> float:
+            return max(0.1, min(at_most, deadline - loop.time()))
+
+        await self.schedule.stop(left(10.0))
+        try:
+            await self.dispatcher.drain(timeout=left(3.0))
+        except Exception:  # the database may be away; what is queued stays queued
+            log.warning("could not finish the deliveries in flight", exc_info=True)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -96,7 +107,7 @@ class BotApp:
         await self.lease.release()
         for adapter in reversed(self.adapters):
             try:
-                await asyncio.wait_for(adapter.stop(), STOP_TIMEOUT_SECONDS)
+                await asyncio.wait_for(adapter.stop(), left(10.0))
             except Exception:  # keep shutting the rest down
                 log.exception("adapter %s did not stop cleanly", adapter.name)
         if self._runner is not None:
