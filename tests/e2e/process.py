@@ -55,7 +55,7 @@ class BotProcess:
         for line in stream:  # type: ignore[attr-defined]
             sink.append(line.rstrip("\n"))
 
-    def wait_for(self, check: Callable[[], bool], timeout: float = 20, what: str = "") -> None:
+    def wait_for(self, check: Callable[[], bool], timeout: float = 40, what: str = "") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if check():
