@@ -75,3 +75,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault and crash tests' counts (recorded with ``record_property("reliability",
+    ...)``; xdist carries them back from the workers) at the end of every run."""
+    lines = [
+        f"{report.nodeid.split('::')[-1]}: {value}"
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "call") == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "reliability"
+    ]
+    if lines:
+        terminalreporter.section("reliability counts")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

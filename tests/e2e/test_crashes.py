@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.process import BotProcess, bot_env
@@ -17,7 +18,7 @@ EXPECTED = ["INCIDENT", "UPDATE", "UPDATE", "UPDATE", "RESOLVED", "edit INCIDENT
 
 
 def test_random_sigkills_lose_nothing_and_repeat_nothing(
-    statuspage: FakeStatuspage, tmp_path: Path
+    statuspage: FakeStatuspage, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     rng = random.Random(SEED)
     steps = scenario_steps("api-elevated-errors")
@@ -51,9 +52,10 @@ def test_random_sigkills_lose_nothing_and_repeat_nothing(
     counts, expected = Counter(printed), Counter(EXPECTED)
     duplicated = sum((counts - expected).values())
     lost = sum((expected - counts).values())
-    print(
-        f"crash test: seed {SEED}, {kills} SIGKILLs, notices expected {len(EXPECTED)}, "
-        f"delivered {len(printed)}, duplicated {duplicated}, lost {lost}"
+    record_property(
+        "reliability",
+        f"seed {SEED}, {kills} SIGKILLs, notices expected {len(EXPECTED)}, "
+        f"delivered {len(printed)}, duplicated {duplicated}, lost {lost}",
     )
     assert kills >= 4
     assert (duplicated, lost) == (0, 0), printed

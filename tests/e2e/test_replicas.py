@@ -3,6 +3,8 @@ and when the poller is killed another takes over without losing or repeating any
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -21,7 +23,10 @@ def is_poller(bot: BotProcess) -> bool:
 
 
 def test_three_replicas_kill_the_poller_mid_incident(
-    statuspage: FakeStatuspage, tmp_path: Path, postgres_url: str
+    statuspage: FakeStatuspage,
+    tmp_path: Path,
+    postgres_url: str,
+    record_property: Callable[[str, object], None],
 ) -> None:
     steps = scenario_steps("api-elevated-errors")
     statuspage.set_step(steps[0])
@@ -72,9 +77,18 @@ def test_three_replicas_kill_the_poller_mid_incident(
     finally:
         for bot in bots:
             bot.close()
+    expected = ["INCIDENT", "UPDATE", "UPDATE", "UPDATE", "RESOLVED", "edit INCIDENT"]
+    got = everything()
+    duplicated = sum((Counter(got) - Counter(expected)).values())
+    lost = sum((Counter(expected) - Counter(got)).values())
+    record_property(
+        "reliability",
+        f"3 replicas, poller killed mid-incident; notices expected {len(expected)}, "
+        f"delivered {len(got)}, duplicated {duplicated}, lost {lost}",
+    )
     assert len(new_pollers) == 1
-    assert sorted(everything()) == sorted(
-        ["INCIDENT", "UPDATE", "UPDATE", "UPDATE", "RESOLVED", "edit INCIDENT"]
+    assert sorted(got) == sorted(expected), "\n\n".join(
+        "\n".join(bot.stdout + ["--- stderr"] + bot.stderr) for bot in bots
     )
     assert all(s["verdict"] == "operational" and s["incidents"] == [] for s in status)
 

@@ -178,3 +178,28 @@ async def test_an_unexpected_adapter_error_is_retried_not_fatal(database_url: st
     await dispatcher.close()
     await store.close()
     assert [s.action for s in chat.sent] == ["post"]
+
+
+async def test_a_row_claimed_by_a_dead_replica_holds_its_channel_until_the_lease_ends(
+    database_url: str,
+) -> None:
+    """Order over speed: the next notices of that channel wait behind the claimed one (never
+    overtake it), other channels go on, and after the lease another replica sends it all."""
+    store = await open_store(database_url)
+    await store.queue(thread_for(A, 1), utc_now())
+    await store.queue(thread_for(B, 0), utc_now())
+    [head] = [h for h in await store.due_heads(utc_now()) if h.target == A]
+    assert await store.claim(head, "replica-that-died", utc_now(), timedelta(seconds=60))
+    chat = RecordingChat()
+    await Dispatcher(store, {"slack": chat}, utc_now, Metrics(), owner="alive").drain(timeout=1)
+    held = [s.target for s in chat.sent]
+    later = Dispatcher(store, {"slack": chat}, lambda: utc_now() + timedelta(seconds=61), Metrics())
+    await later.drain()
+    await store.close()
+    assert held == [B, B, B]
+    assert [(s.action, s.notice.text) for s in chat.to(A)] == [
+        ("post", "start"),
+        ("reply", "u0"),
+        ("reply", "resolved"),
+        ("edit", "start"),
+    ]
