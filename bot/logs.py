@@ -59,8 +59,9 @@ def setup(level: str, fmt: str, secrets: Iterable[Secret | None]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # A poll that outlasts its interval is skipped on purpose (max_instances=1): not news.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     for noisy in (
-        "apscheduler",
         "alembic",
         "aiohttp.access",
         "httpx",

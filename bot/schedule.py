@@ -51,13 +51,16 @@ class PollSchedule:
             job.modify(next_run_time=datetime.now(UTC))
 
     async def stop(self, timeout: float) -> None:
-        """Stop scheduling; let a poll in flight finish (within ``timeout``)."""
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        """Stop scheduling; let a poll in flight finish (within ``timeout``), then shut the
+        scheduler down (which would cancel a poll still running)."""
+        if not self._scheduler.running:
+            return
+        self._scheduler.pause()
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
             log.warning("a poll was still running after %.0fs; stopping anyway", timeout)
+        self._scheduler.shutdown(wait=False)
 
     async def _run(self) -> None:
         async with self._lock:

@@ -88,7 +88,7 @@ def test_three_replicas_kill_the_poller_mid_incident(
     )
     assert len(new_pollers) == 1
     assert sorted(got) == sorted(expected), "\n\n".join(
-        "\n".join(bot.stdout + ["--- stderr"] + bot.stderr) for bot in bots
+        "\n".join([*bot.stdout, "--- stderr", *bot.stderr]) for bot in bots
     )
     assert all(s["verdict"] == "operational" and s["incidents"] == [] for s in status)
 

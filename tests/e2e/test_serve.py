@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import httpx
@@ -117,3 +118,49 @@ def test_json_logs_are_one_object_per_line(statuspage: FakeStatuspage, tmp_path:
     records = [json.loads(line) for line in bot.stderr if line.strip()]
     assert records
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+
+
+def test_sigterm_mid_poll_finishes_the_poll_and_exits_cleanly(
+    statuspage: FakeStatuspage, tmp_path: Path
+) -> None:
+    bot, base = serve(statuspage, tmp_path, FEED_TIMEOUT_SECONDS="3")
+    try:
+        bot.wait_for(lambda: httpx.get(base + "/readyz").status_code == 200, what="ready")
+        statuspage.set_fault("timeout")  # the next poll hangs until the feed timeout
+        before = len(statuspage.requests)
+        bot.wait_for(lambda: len(statuspage.requests) > before, what="a poll in flight")
+        started = time.monotonic()
+        code = bot.terminate(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        bot.close()
+    assert code == 0
+    assert took < 15
+    assert any("stopped" in line for line in bot.stderr)
+    assert not any("Traceback" in line for line in bot.stderr), "\n".join(bot.stderr)
+
+
+def test_no_secret_reaches_the_logs(statuspage: FakeStatuspage, tmp_path: Path) -> None:
+    secrets = {
+        "STATUSPAGE_WEBHOOK_TOKEN": "hook-token-1234",
+        "ANTHROPIC_API_KEY": "sk-ant-secret-5678",
+    }
+    bot, base = serve(
+        statuspage,
+        tmp_path,
+        LOG_LEVEL="DEBUG",
+        PROBE="key",
+        PROBE_URL=statuspage.url,
+        **{"ANTHROPIC_API_KEY": secrets["ANTHROPIC_API_KEY"]},
+    )
+    try:
+        bot.wait_for(lambda: httpx.get(base + "/readyz").status_code == 200, what="ready")
+        httpx.post(base + "/webhooks/statuspage/hook-token-1234", content=b"{}")
+        httpx.post(base + "/webhooks/statuspage/wrong-token", content=b"{}")
+        bot.wait_for(lambda: len(bot.stderr) > 10, what="some logging")
+        bot.terminate()
+    finally:
+        bot.close()
+    logged = "\n".join(bot.stderr + bot.stdout)
+    for value in secrets.values():
+        assert value not in logged
