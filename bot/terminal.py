@@ -11,6 +11,7 @@ from datetime import UTC
 
 from bot.advisor import age_text
 from bot.answers import StatusAnswer
+from bot.durations import duration_text
 from bot.notices import Notice, NoticeKind, Severity
 
 MAX_TEXT = 2000
@@ -97,7 +98,7 @@ def _details(notice: Notice, edited: bool) -> list[str]:
     if notice.components:
         details.append(", ".join(one_line(c, 100) for c in notice.components))
     if notice.duration_minutes is not None and (edited or notice.kind in CLOSING_KINDS):
-        details.append(f"lasted {notice.duration_minutes} min")
+        details.append(f"lasted {duration_text(notice.duration_minutes)}")
     if notice.early_warning_minutes:
         details.append(f"seen early: {notice.early_warning_minutes} min before the status page")
     return details

@@ -27,6 +27,7 @@ from bot.answers import (
     StatusAnswer,
     TextAnswer,
 )
+from bot.durations import duration_text
 from bot.notices import Notice, NoticeKind, Severity
 from bot.view import Verdict
 
@@ -166,16 +167,6 @@ def safe_url(url: str | None) -> str | None:
 def stamp(when: datetime, style: str = "R") -> str:
     """Discord's timestamp markup: every reader sees it in their own time zone."""
     return f"<t:{int(when.timestamp())}:{style}>"
-
-
-def duration_text(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
 
 
 def words(status: str) -> str:

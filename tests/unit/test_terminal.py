@@ -161,9 +161,9 @@ def test_the_edited_root_says_it_is_closed_and_how_long_it_lasted() -> None:
     assert text.splitlines()[0].endswith(
         "INCIDENT (now resolved) Elevated errors on the Claude API"
     )
-    assert "lasted 81 min" in text
+    assert "lasted 1 h 21 min" in text
     resolved, _ = plan(IncidentResolved(incident, incident.latest_update), SOURCE)
-    assert "lasted 81 min" in notice_text(resolved.notice, colour=False)
+    assert "lasted 1 h 21 min" in notice_text(resolved.notice, colour=False)
 
 
 def test_the_status_text_puts_the_verdict_first_then_steps_then_what_not_to_do() -> None:

@@ -24,6 +24,7 @@ from bot.answers import (
     StatusAnswer,
     TextAnswer,
 )
+from bot.durations import duration_text
 from bot.notices import Severity
 from bot.view import Verdict
 
@@ -175,7 +176,7 @@ def _history(h: HistoryAnswer) -> tuple[str, list[b.Block]]:
 
 def _past(i: PastIncident) -> str:
     emoji = EMOJI.get(Severity.from_impact(i.impact), EMOJI[Severity.UNKNOWN])
-    lasted = m.duration(i.duration_minutes) if i.duration_minutes is not None else "ongoing"
+    lasted = duration_text(i.duration_minutes) if i.duration_minutes is not None else "ongoing"
     name = m.link(i.url, i.name, 300)
     return f"{emoji} {name} · {m.words(i.impact)} · {m.when(i.started_at)} · {lasted}"
 

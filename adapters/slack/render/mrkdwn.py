@@ -134,18 +134,6 @@ def mention(user_id: str | None) -> str | None:
     return None
 
 
-def duration(minutes: int) -> str:
-    """``47 min``, ``2 h 5 min``, ``3 days 4 h``."""
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, mins = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    unit = "day" if days == 1 else "days"
-    return f"{days} {unit} {hours} h" if hours else f"{days} {unit}"
-
-
 def words(status: str) -> str:
     """A feed enum as words: ``partial_outage`` → ``partial outage``."""
     return inline(status.replace("_", " "), 80)

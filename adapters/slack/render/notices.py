@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from adapters.slack.render import blocks as b
 from adapters.slack.render import mrkdwn as m
+from bot.durations import duration_text
 from bot.notices import Notice, NoticeKind, Severity
 
 BODY_MAX: Final = 2900
@@ -86,7 +87,7 @@ def title_line(notice: Notice) -> str:
         elif after == 0:
             span = " within a minute"
         else:
-            span = f" after {m.duration(after)}"
+            span = f" after {duration_text(after)}"
         return f"{test}{EMOJI[Severity.RESOLVED]} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
     label = LABEL.get(notice.kind, "Notice")
     if notice.kind is NoticeKind.INCIDENT_STARTED and notice.severity in _IMPACTS:
@@ -116,7 +117,7 @@ def _details(notice: Notice) -> list[b.Block]:
     if notice.early_warning_minutes is not None:
         out.append(
             b.context(
-                f"⏱️ Seen early: flagged here {m.duration(notice.early_warning_minutes)} "
+                f"⏱️ Seen early: flagged here {duration_text(notice.early_warning_minutes)} "
                 "before the status page posted it."
             )
         )

@@ -172,7 +172,7 @@ def test_long_durations_read_in_hours_and_days() -> None:
     two_hours = notice.closed(notice.started_at + timedelta(minutes=125), "resolved")
     assert "after 2 h 5 min" in valid(notice_message(two_hours))
     days = notice.closed(notice.started_at + timedelta(hours=27), "resolved")
-    assert "after 1 d 3 h" in valid(notice_message(days))
+    assert "after 1 day 3 h" in valid(notice_message(days))
 
 
 def test_test_alerts_are_marked() -> None:
