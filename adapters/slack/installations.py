@@ -7,6 +7,7 @@ installation, kept in the bot's own database by slack-sdk's async SQLAlchemy sto
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Final
 
@@ -22,6 +23,7 @@ from bot.settings import Secret
 log = logging.getLogger(__name__)
 
 STATE_EXPIRATION_SECONDS: Final = 600
+CREATE_ATTEMPTS: Final = 5
 
 
 class Installations:
@@ -52,13 +54,16 @@ class Installations:
         for holder in (self.store, self.states):
             if holder is None:
                 continue
-            try:
-                async with holder.engine.begin() as conn:
-                    await conn.run_sync(holder.metadata.create_all)
-            except SQLAlchemyError:
-                # Another replica created them at the same moment: now they exist.
-                async with holder.engine.begin() as conn:
-                    await conn.run_sync(holder.metadata.create_all)
+            for attempt in range(CREATE_ATTEMPTS):
+                try:
+                    async with holder.engine.begin() as conn:
+                        await conn.run_sync(holder.metadata.create_all)
+                    break
+                except SQLAlchemyError:
+                    # Another replica was creating them at the same moment: look again.
+                    if attempt == CREATE_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.05 * (attempt + 1))
 
     async def bot_token(self, workspace: str | None) -> str:
         """The token that may post in ``workspace``; raises a delivery error when none can."""
