@@ -21,7 +21,7 @@ from bot.dispatch import Dispatcher
 from bot.feed import FeedClient
 from bot.leader import PollerLease
 from bot.metrics import Metrics
-from bot.plugins import Adapter, discover
+from bot.plugins import Adapter, PollerAware, discover
 from bot.ports import ChatAdapter, Target
 from bot.probe import Prober
 from bot.schedule import PollSchedule
@@ -64,6 +64,8 @@ class BotApp:
         await self.watcher.load()
         await self._sync_static_targets()
         for adapter in self.adapters:
+            if self.store.shared and isinstance(adapter, PollerAware):
+                adapter.follow_poller()
             await adapter.start()
             log.info("adapter %s started", adapter.name)
         if self.mode == "serve":
@@ -116,6 +118,11 @@ class BotApp:
         if self.prober is not None:
             await self.prober.close()
         await self.store.close()
+
+    def became_poller(self) -> None:
+        for adapter in self.adapters:
+            if isinstance(adapter, PollerAware):
+                adapter.became_poller()
 
     async def _probe_forever(self) -> None:
         """Probe the API on its own schedule; only the poller's probe feeds the warnings."""
@@ -189,6 +196,7 @@ def build(
 
     async def tick() -> None:
         if await lease.acquire():
+            holder["app"].became_poller()
             await watcher.poll()
         else:
             await watcher.refresh()

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.answers import Answer
 from bot.ports import ChatAdapter
@@ -85,6 +85,21 @@ class Adapter(Protocol):
         ...
 
     async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class PollerAware(Protocol):
+    """An adapter whose connection must live in one replica only: Discord sends every gateway
+    event to each session, so two replicas on one token would answer every mention twice."""
+
+    def follow_poller(self) -> None:
+        """Called before ``start`` when replicas share the database: connect only once
+        ``became_poller`` says so (the other replicas still deliver through REST)."""
+        ...
+
+    def became_poller(self) -> None:
+        """This replica now polls (and so holds the one connection). Idempotent."""
+        ...
 
 
 AdapterFactory = Callable[[Settings, CoreAPI], "Adapter | None"]

@@ -45,12 +45,22 @@ class DiscordAdapter:
         self.client: DiscordBot | None = DiscordBot(core) if self._token else None
         self._bot = BotDelivery(self.client, self._logged_in) if self.client else None
         self._task: asyncio.Task[None] | None = None
+        self._may_connect = asyncio.Event()
+        self._may_connect.set()
 
     def deliveries(self) -> Mapping[str, ChatAdapter]:
         found: dict[str, ChatAdapter] = {"discord-webhook": self._webhooks}
         if self._bot is not None:
             found["discord"] = self._bot
         return found
+
+    def follow_poller(self) -> None:
+        """Several replicas: only the poller holds the gateway session (one answer per
+        mention); every replica still logs in, so each can deliver alerts over REST."""
+        self._may_connect.clear()
+
+    def became_poller(self) -> None:
+        self._may_connect.set()
 
     async def start(self) -> None:
         """Log in and connect the gateway in the background; return once logged in (REST
@@ -91,6 +101,7 @@ class DiscordAdapter:
                 )
                 await asyncio.sleep(delay)
         self._logged_in.set()
+        await self._may_connect.wait()
         await self.client.connect(reconnect=True)
 
 
