@@ -6,7 +6,9 @@ transaction, so a crash leaves either all of it or none of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ from bot.snapshot import Snapshot
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x1C1A0DE  # PostgreSQL advisory lock: one replica migrates at a time
+QUEUE_BATCH = 500  # outbox rows per INSERT: 13 parameters each, far below either limit
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ def create_engine(url: str) -> AsyncEngine:
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._write_turn = asyncio.Lock()
 
     @property
     def shared(self) -> bool:
@@ -101,6 +105,19 @@ class Store:
     @classmethod
     def open(cls, url: str) -> Store:
         return cls(create_engine(url))
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction. On SQLite this process's outbox writes take turns here first:
+        SQLite has one writer at a time, and a connection that finds the write lock taken
+        sleeps in SQLite's busy handler (1, 2, 5, 10 … ms) however soon the lock frees, which
+        with the dispatcher's parallel workers cost far more than the writes themselves."""
+        if self.shared:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_turn, self.engine.begin() as conn:
+            yield conn
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -166,32 +183,47 @@ class Store:
             return await self._queue(conn, deliveries, now)
 
     async def queue(self, deliveries: Iterable[Delivery], now: datetime) -> int:
-        async with self.engine.begin() as conn:
+        async with self._writing() as conn:
             return await self._queue(conn, deliveries, now)
 
     async def _queue(
         self, conn: AsyncConnection, deliveries: Iterable[Delivery], now: datetime
     ) -> int:
+        """Insert in batches of multi-row INSERTs (one statement per ``QUEUE_BATCH`` rows,
+        not one per row: 10,000 channels are queued in well under a second); a repeat of an
+        existing ``(event_id, target, action)`` is ignored and not counted."""
         queued = 0
+        batch: list[dict[str, Any]] = []
         for d in deliveries:
-            result = await conn.execute(
-                _insert_ignore(conn, t.outbox).values(
-                    event_id=d.event_id,
-                    action=d.action.value,
-                    target_key=d.target.key,
-                    platform=d.target.platform,
-                    workspace=d.target.workspace or "",
-                    channel=d.target.channel,
-                    thread_key=d.notice.thread_key,
-                    notice=d.notice.to_json(),
-                    state="pending",
-                    attempts=0,
-                    next_attempt_at=d.not_before or now,
-                    created_at=now,
-                )
+            batch.append(
+                {
+                    "event_id": d.event_id,
+                    "action": d.action.value,
+                    "target_key": d.target.key,
+                    "platform": d.target.platform,
+                    "workspace": d.target.workspace or "",
+                    "channel": d.target.channel,
+                    "thread_key": d.notice.thread_key,
+                    "notice": d.notice.to_json(),
+                    "state": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": d.not_before or now,
+                    "created_at": now,
+                }
             )
-            queued += result.rowcount or 0
+            if len(batch) == QUEUE_BATCH:
+                queued += await self._insert_outbox(conn, batch)
+                batch = []
+        if batch:
+            queued += await self._insert_outbox(conn, batch)
         return queued
+
+    @staticmethod
+    async def _insert_outbox(conn: AsyncConnection, rows: list[dict[str, Any]]) -> int:
+        # One statement: its rowcount is the rows inserted, conflicts excluded (SQLite's
+        # changes(), PostgreSQL's INSERT tag), unlike an executemany's.
+        result = await conn.execute(_insert_ignore(conn, t.outbox).values(rows))
+        return int(result.rowcount or 0)
 
     async def _put_state(self, conn: AsyncConnection, key: str, value: Any, now: datetime) -> None:
         updated = await conn.execute(
@@ -350,33 +382,62 @@ class Store:
 
     # --- the outbox -------------------------------------------------------------------
 
-    async def due_heads(self, now: datetime, limit: int = 1000) -> list[OutboxRow]:
+    async def due_heads(
+        self,
+        now: datetime,
+        limit: int = 1000,
+        *,
+        skip: Collection[str] = (),
+        owner: str | None = None,
+    ) -> list[OutboxRow]:
         """The oldest pending row of each target, where it is due: deliveries to one channel
-        go strictly in order, and a channel waiting out a retry holds back only itself."""
-        heads = (
-            sa.select(sa.func.min(t.outbox.c.id).label("id"))
-            .where(t.outbox.c.state == "pending")
-            .group_by(t.outbox.c.target_key)
-            .subquery()
-        )
-        query = (
-            sa.select(t.outbox)
-            .join(heads, heads.c.id == t.outbox.c.id)
-            .where(t.outbox.c.next_attempt_at <= now)
-            .order_by(t.outbox.c.id)
-            .limit(limit)
-        )
+        go strictly in order, and a channel waiting out a retry holds back only itself.
+
+        Longest due first, at most ``limit``; targets whose keys are in ``skip`` (those a
+        worker is on) are left out, and so are heads another replica has claimed and still
+        holds (given our ``owner``)."""
         async with self.engine.connect() as conn:
-            rows = await conn.execute(query)
+            rows = await conn.execute(_heads(now, limit, skip, owner, t.outbox.c))
             return [_outbox_row(r) for r in rows.mappings()]
 
-    async def next_due_at(self) -> datetime | None:
-        async with self.engine.connect() as conn:
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        skip: Collection[str],
+        owner: str,
+        lease: timedelta,
+        skip_platforms: Collection[str] = (),
+    ) -> list[OutboxRow]:
+        """``due_heads`` and ``claim`` of each in one statement: the heads this ``owner`` now
+        holds for ``lease``, longest due first, none on the ``skip_platforms``. The claim is
+        the same compare-and-set, so of several replicas asking at once each head goes to
+        exactly one (PostgreSQL re-checks the claim condition on a row another transaction
+        just claimed)."""
+        o = t.outbox
+        heads = _heads(now, limit, skip, owner, [o.c.id])
+        if skip_platforms:
+            heads = heads.where(o.c.platform.not_in(list(skip_platforms)))
+        async with self._writing() as conn:
             result = await conn.execute(
-                sa.select(sa.func.min(t.outbox.c.next_attempt_at)).where(
-                    t.outbox.c.state == "pending"
-                )
+                sa.update(o)
+                .where(o.c.id.in_(heads), _claimable(owner, now))
+                .values(claimed_by=owner, claimed_until=now + lease)
+                .returning(*o.c)
             )
+            rows = [_outbox_row(r) for r in result.mappings()]
+        return sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
+
+    async def next_due_at(self, after: datetime | None = None) -> datetime | None:
+        """When the next pending row falls due; with ``after``, the first one due later than
+        that (rows due already are being worked on, or wait for a free worker)."""
+        c = t.outbox.c
+        query = sa.select(sa.func.min(c.next_attempt_at)).where(c.state == "pending")
+        if after is not None:
+            query = query.where(c.next_attempt_at > after)
+        async with self.engine.connect() as conn:
+            result = await conn.execute(query)
             value = result.scalar_one_or_none()
             return t.UTCDateTime().process_result_value(value, conn.dialect) if value else None
 
@@ -393,32 +454,51 @@ class Store:
         """Take ``row`` for delivery, unless another replica holds it: a compare-and-set, so
         of several replicas exactly one wins (SQLite and PostgreSQL alike)."""
         c = t.outbox.c
-        async with self.engine.begin() as conn:
+        async with self._writing() as conn:
             result = await conn.execute(
                 sa.update(t.outbox)
-                .where(
-                    c.id == row.id,
-                    c.state == "pending",
-                    sa.or_(c.claimed_until.is_(None), c.claimed_until < now, c.claimed_by == owner),
-                )
+                .where(c.id == row.id, c.state == "pending", _claimable(owner, now))
                 .values(claimed_by=owner, claimed_until=now + lease)
             )
             return bool(result.rowcount)
 
-    async def release_claims(self) -> int:
-        """Forget every claim: only for a single process (SQLite) starting up, whose claims
-        can only be left over from a crash of itself."""
-        async with self.engine.begin() as conn:
+    async def release_claims(self, owner: str | None = None) -> int:
+        """Forget claims on pending rows: every claim, only for a single process (SQLite)
+        starting up, whose claims can only be left over from a crash of itself; or those of
+        ``owner``, a dispatcher stopping, so another replica need not wait out their lease."""
+        c = t.outbox.c
+        query = sa.update(t.outbox).where(c.claimed_by.is_not(None), c.state == "pending")
+        if owner is not None:
+            query = query.where(c.claimed_by == owner)
+        async with self._writing() as conn:
+            result = await conn.execute(query.values(claimed_by=None, claimed_until=None))
+            return int(result.rowcount or 0)
+
+    async def renew_claims(self, owner: str, now: datetime, lease: timedelta) -> int:
+        """Extend ``owner``'s claims on pending rows to ``now + lease``: a replica keeps what it
+        is sending, while a dead replica's claims run out a short lease later."""
+        c = t.outbox.c
+        async with self._writing() as conn:
             result = await conn.execute(
                 sa.update(t.outbox)
-                .where(t.outbox.c.claimed_by.is_not(None), t.outbox.c.state == "pending")
-                .values(claimed_by=None, claimed_until=None)
+                .where(c.claimed_by == owner, c.state == "pending")
+                .values(claimed_until=now + lease)
             )
             return int(result.rowcount or 0)
 
-    async def mark_sent(self, row: OutboxRow, ref: MessageRef | None, now: datetime) -> None:
-        """Record the delivery and, for a thread root, the thread it starts."""
-        async with self.engine.begin() as conn:
+    async def mark_sent(
+        self,
+        row: OutboxRow,
+        ref: MessageRef | None,
+        now: datetime,
+        *,
+        claim_next: str | None = None,
+        lease: timedelta = timedelta(seconds=60),
+    ) -> OutboxRow | None:
+        """Record the delivery and, for a thread root, the thread it starts. With
+        ``claim_next`` (an owner), also claim the channel's next row in the same transaction
+        when it is due and free, and return it: one round trip per delivery instead of three."""
+        async with self._writing() as conn:
             await conn.execute(
                 sa.update(t.outbox)
                 .where(t.outbox.c.id == row.id)
@@ -434,9 +514,43 @@ class Store:
             )
             if ref is not None and row.action is Action.POST and row.notice.thread_key:
                 await self._set_thread(conn, row.target.key, row.notice.thread_key, ref, now)
+            if claim_next is None:
+                return None
+            return await self._claim_head(conn, row.target, claim_next, now, lease)
+
+    async def claim_next(
+        self, target: Target, owner: str, now: datetime, lease: timedelta
+    ) -> OutboxRow | None:
+        """Claim ``target``'s oldest pending row when it is due and free, and return it."""
+        async with self._writing() as conn:
+            return await self._claim_head(conn, target, owner, now, lease)
+
+    @staticmethod
+    async def _claim_head(
+        conn: AsyncConnection, target: Target, owner: str, now: datetime, lease: timedelta
+    ) -> OutboxRow | None:
+        # The same compare-and-set as ``claim``, on the channel's head found in the same
+        # statement: with two replicas at it, PostgreSQL re-checks the claim condition on the
+        # locked row, so the loser updates nothing.
+        o = t.outbox
+        head = (
+            sa.select(o.c.id)
+            .where(o.c.target_key == target.key, o.c.state == "pending")
+            .order_by(o.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        result = await conn.execute(
+            sa.update(o)
+            .where(o.c.id == head, o.c.next_attempt_at <= now, _claimable(owner, now))
+            .values(claimed_by=owner, claimed_until=now + lease)
+            .returning(*o.c)
+        )
+        found = result.mappings().first()
+        return _outbox_row(found) if found is not None else None
 
     async def mark_retry(self, row: OutboxRow, error: str, at: datetime) -> None:
-        async with self.engine.begin() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 sa.update(t.outbox)
                 .where(t.outbox.c.id == row.id)
@@ -450,7 +564,7 @@ class Store:
             )
 
     async def mark_dead(self, row: OutboxRow, error: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 sa.update(t.outbox)
                 .where(t.outbox.c.id == row.id)
@@ -539,6 +653,46 @@ def _insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _heads(
+    now: datetime,
+    limit: int,
+    skip: Collection[str],
+    owner: str | None,
+    columns: Iterable[sa.ColumnElement[Any]],
+) -> sa.Select[Any]:
+    """Due heads, longest due first. The scan walks the due rows in ``ix_outbox_due`` order
+    and stops at ``limit``, testing each for an earlier pending row of its channel with one
+    probe of ``ix_outbox_target_pending``: its cost follows the rows it returns, not the size
+    of the outbox, and rows waiting out a retry are never read."""
+    o = t.outbox
+    earlier = o.alias("earlier")
+    query = (
+        sa.select(*columns)
+        .where(
+            o.c.state == "pending",
+            o.c.next_attempt_at <= now,
+            ~sa.exists().where(
+                earlier.c.target_key == o.c.target_key,
+                earlier.c.state == "pending",
+                earlier.c.id < o.c.id,
+            ),
+        )
+        .order_by(o.c.next_attempt_at, o.c.id)
+        .limit(limit)
+    )
+    if skip:
+        query = query.where(o.c.target_key.not_in(list(skip)))
+    if owner is not None:
+        query = query.where(_claimable(owner, now))
+    return query
+
+
+def _claimable(owner: str, now: datetime) -> sa.ColumnElement[bool]:
+    """Rows nobody holds: never claimed, the claim's lease ran out, or claimed by ``owner``."""
+    c = t.outbox.c
+    return sa.or_(c.claimed_until.is_(None), c.claimed_until < now, c.claimed_by == owner)
 
 
 def _target_is(target: Target) -> tuple[sa.ColumnElement[bool], ...]:
