@@ -220,10 +220,11 @@ class Store:
 
     @staticmethod
     async def _insert_outbox(conn: AsyncConnection, rows: list[dict[str, Any]]) -> int:
-        # One statement: its rowcount is the rows inserted, conflicts excluded (SQLite's
-        # changes(), PostgreSQL's INSERT tag), unlike an executemany's.
-        result = await conn.execute(_insert_ignore(conn, t.outbox).values(rows))
-        return int(result.rowcount or 0)
+        # One statement; RETURNING counts the rows inserted, conflicts excluded, on every
+        # driver (psycopg reports no rowcount for INSERT ... ON CONFLICT DO NOTHING).
+        statement = _insert_ignore(conn, t.outbox).values(rows).returning(t.outbox.c.id)
+        result = await conn.execute(statement)
+        return len(result.all())
 
     async def _put_state(self, conn: AsyncConnection, key: str, value: Any, now: datetime) -> None:
         updated = await conn.execute(
