@@ -3,6 +3,8 @@ the same outbox behaviour on ``postgresql+asyncpg`` and ``postgresql+psycopg``."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.clock import utc_now
@@ -28,7 +30,13 @@ async def test_each_driver_migrates_and_queues_once(postgres_url: str, driver: s
     first = await store.queue([row], utc_now())
     again = await store.queue([row], utc_now())
     heads = await store.due_heads(utc_now())
+    mine = await store.claim(heads[0], "one", utc_now(), timedelta(seconds=60))
+    theirs = await store.claim(heads[0], "two", utc_now(), timedelta(seconds=60))
+    subscribed = await store.subscribe(target, (), "U1", "chat", utc_now())
+    stopped = await store.unsubscribe(target, "test", utc_now())
     await store.close()
     assert store.engine.dialect.driver == driver
     assert (first, again) == (1, 0)
     assert [h.event_id for h in heads] == ["incident:x:started"]
+    assert (mine, theirs) == (True, False)
+    assert (subscribed, stopped) == (True, True)
