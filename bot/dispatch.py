@@ -17,7 +17,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Final
@@ -41,9 +41,10 @@ CLAIM_LEASE: Final = timedelta(seconds=15)
 CLAIM_RENEW_SECONDS: Final = 5.0
 BACKOFF_CAP_SECONDS: Final = 300.0
 MAX_PARALLEL_CHANNELS: Final = 64
-PACED_WORKERS: Final = 16
-"""Workers at once for one paced platform, so those waiting for their turn never fill every
-place while other platforms' channels could be sending."""
+PACED_WORKERS: Final = 32
+"""Workers at once for one paced platform: enough to keep its limit busy while each takes a
+few hundred milliseconds to send and record (a busy loop), few enough that those waiting for
+their turn leave half the places to other platforms' channels."""
 IDLE_WAKE_SECONDS: Final = 5.0
 PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.05)}
 """Sends per platform (``count``, ``per`` seconds) across all its channels. Discord allows a
@@ -140,16 +141,31 @@ class Dispatcher:
             free = MAX_PARALLEL_CHANNELS - len(self._busy)
             if free <= 0:
                 return
-            running = list(self._platform_of.values())
-            full = [p for p in self._pacers if running.count(p) >= PACED_WORKERS]
-            heads = await self._store.claim_due(
-                self._clock(),
-                free,
-                skip=list(self._busy),
-                skip_platforms=full,
-                owner=self._owner,
-                lease=CLAIM_LEASE,
-            )
+            now, skip = self._clock(), list(self._busy)
+            running = Counter(self._platform_of.values())
+            heads: list[OutboxRow] = []
+            # A paced platform's channels first: its limit is what a big fan-out waits for, so
+            # its sends start at once and keep the limit busy while the others share the rest.
+            for platform in self._pacers:
+                room = min(free - len(heads), PACED_WORKERS - running[platform])
+                if room > 0:
+                    heads += await self._store.claim_due(
+                        now,
+                        room,
+                        skip=skip,
+                        owner=self._owner,
+                        lease=CLAIM_LEASE,
+                        platform=platform,
+                    )
+            if free > len(heads):
+                heads += await self._store.claim_due(
+                    now,
+                    free - len(heads),
+                    skip=skip,
+                    owner=self._owner,
+                    lease=CLAIM_LEASE,
+                    skip_platforms=list(self._pacers),
+                )
             for head in heads:
                 key = head.target.key
                 if key not in self._busy:

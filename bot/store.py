@@ -29,7 +29,6 @@ from bot.snapshot import Snapshot
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 0x1C1A0DE  # PostgreSQL advisory lock: one replica migrates at a time
-QUEUE_BATCH = 500  # outbox rows per INSERT: 13 parameters each, far below either limit
 
 
 @dataclass(frozen=True)
@@ -189,13 +188,20 @@ class Store:
     async def _queue(
         self, conn: AsyncConnection, deliveries: Iterable[Delivery], now: datetime
     ) -> int:
-        """Insert in batches of multi-row INSERTs (one statement per ``QUEUE_BATCH`` rows,
-        not one per row: 10,000 channels are queued in well under a second); a repeat of an
-        existing ``(event_id, target, action)`` is ignored and not counted."""
-        queued = 0
-        batch: list[dict[str, Any]] = []
+        """All rows in one statement execution (SQLAlchemy sends them as multi-row INSERTs, one
+        compiled statement for any number), not one round trip per row; a repeat of an existing
+        ``(event_id, target, action)`` is ignored and not counted: the ids RETURNING gives back
+        are the rows inserted (a rowcount would not say, with several rows, on asyncpg)."""
+        # One event's notice is shared by all its rows: encode it once (the notice is kept
+        # alongside, so its id cannot be reused by another object while we look it up).
+        encoded: dict[int, tuple[Notice, dict[str, Any]]] = {}
+        rows = []
         for d in deliveries:
-            batch.append(
+            known = encoded.get(id(d.notice))
+            if known is None:
+                known = encoded[id(d.notice)] = (d.notice, d.notice.to_json())
+            notice = known[1]
+            rows.append(
                 {
                     "event_id": d.event_id,
                     "action": d.action.value,
@@ -204,26 +210,16 @@ class Store:
                     "workspace": d.target.workspace or "",
                     "channel": d.target.channel,
                     "thread_key": d.notice.thread_key,
-                    "notice": d.notice.to_json(),
+                    "notice": notice,
                     "state": "pending",
                     "attempts": 0,
                     "next_attempt_at": d.not_before or now,
                     "created_at": now,
                 }
             )
-            if len(batch) == QUEUE_BATCH:
-                queued += await self._insert_outbox(conn, batch)
-                batch = []
-        if batch:
-            queued += await self._insert_outbox(conn, batch)
-        return queued
-
-    @staticmethod
-    async def _insert_outbox(conn: AsyncConnection, rows: list[dict[str, Any]]) -> int:
-        # One statement; RETURNING counts the rows inserted, conflicts excluded, on every
-        # driver (psycopg reports no rowcount for INSERT ... ON CONFLICT DO NOTHING).
-        statement = _insert_ignore(conn, t.outbox).values(rows).returning(t.outbox.c.id)
-        result = await conn.execute(statement)
+        if not rows:
+            return 0
+        result = await conn.execute(_insert_ignore(conn, t.outbox).returning(t.outbox.c.id), rows)
         return len(result.all())
 
     async def _put_state(self, conn: AsyncConnection, key: str, value: Any, now: datetime) -> None:
@@ -409,15 +405,22 @@ class Store:
         skip: Collection[str],
         owner: str,
         lease: timedelta,
+        platform: str | None = None,
         skip_platforms: Collection[str] = (),
     ) -> list[OutboxRow]:
         """``due_heads`` and ``claim`` of each in one statement: the heads this ``owner`` now
-        holds for ``lease``, longest due first, none on the ``skip_platforms``. The claim is
-        the same compare-and-set, so of several replicas asking at once each head goes to
-        exactly one (PostgreSQL re-checks the claim condition on a row another transaction
-        just claimed)."""
+        holds for ``lease``, longest due first, only on ``platform`` when given, none on the
+        ``skip_platforms``. The claim is the same compare-and-set, so of several replicas
+        asking at once each head goes to exactly one (PostgreSQL re-checks the claim
+        condition on a row another transaction just claimed)."""
         o = t.outbox
         heads = _heads(now, limit, skip, owner, [o.c.id])
+        if platform is not None:
+            heads = (
+                heads.where(o.c.platform == platform)
+                .order_by(None)
+                .order_by(o.c.platform, o.c.next_attempt_at, o.c.id)
+            )
         if skip_platforms:
             heads = heads.where(o.c.platform.not_in(list(skip_platforms)))
         async with self._writing() as conn:
