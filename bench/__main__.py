@@ -45,6 +45,16 @@ def machine() -> str:
     )
 
 
+def cpu_check() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast this machine is right now (a
+    shared VM's speed can change by a third between minutes; compare runs with it)."""
+    started = time.process_time()
+    total = 0
+    for n in range(3_000_000):
+        total += n
+    return (time.process_time() - started) * 1000
+
+
 def show(figures: list[Figure]) -> None:
     section = ""
     width = max((len(f.name) for f in figures), default=20)
@@ -75,6 +85,7 @@ async def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="icd-bench-"))
     cfg = Config(workdir, quick=args.quick, database=args.database, profile=args.profile)
     print(f"machine: {machine()}")
+    check_before = cpu_check()
     print(f"run: python -m bench {' '.join(argv)}".rstrip() + f"  (database {args.database})")
     figures: list[Figure] = []
     failed = False
@@ -99,6 +110,10 @@ async def main(argv: list[str]) -> int:
             import shutil
 
             shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        f"cpu check (3M-step loop, lower is faster): {check_before:.0f} ms before, "
+        f"{cpu_check():.0f} ms after"
+    )
     show(figures)
     missed = [f for f in figures if f.met is False]
     print(f"\n{len(figures)} figures, {len(missed)} targets not met" + (", errors" * failed))

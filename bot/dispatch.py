@@ -99,6 +99,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._platform_of: dict[str, str] = {}
+        self._ended = 0  # workers ended so far
         self._starting = asyncio.Lock()
         self._pacers = {platform: Pacer(*limit) for platform, limit in pace.items()}
 
@@ -177,6 +178,7 @@ class Dispatcher:
                     task.add_done_callback(self._forget)
 
     def _forget(self, task: asyncio.Task[None]) -> None:
+        self._ended += 1
         for key, running in list(self._busy.items()):
             if running is task:
                 del self._busy[key]
@@ -188,9 +190,12 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
+            ended = self._ended
             await self.start_due()
             if not self._busy:
-                return
+                if self._ended == ended:
+                    return  # nothing running, and no worker ended while we looked for more
+                continue
             await asyncio.wait(
                 list(self._busy.values()),
                 timeout=max(0.0, deadline - loop.time()),
@@ -216,16 +221,13 @@ class Dispatcher:
         return min(IDLE_WAKE_SECONDS, max(0.05, (due - now).total_seconds()))
 
     async def _channel_worker(self, head: OutboxRow) -> None:
-        """One channel's notices, strictly in order, each claimed before it is sent (the head
-        by ``claim_due``, each next one as the previous one is recorded sent)."""
-        row: OutboxRow | None = head
-        while row is not None:
-            row = await self._deliver(row)
+        """One channel's next notice, claimed by ``claim_due``. When it is sent the worker ends
+        and the loop, woken, claims the channel's next one with every other channel's: one
+        transaction for many heads, instead of one per channel to ask whether it has more."""
+        await self._deliver(head)
 
-    async def _deliver(self, row: OutboxRow) -> OutboxRow | None:
-        """Send one claimed row and record how it went. Returns the channel's next row, claimed
-        in the same transaction that records this one as sent, when it is due; else None
-        (the channel is done for now, waits for a retry, or is disabled)."""
+    async def _deliver(self, row: OutboxRow) -> None:
+        """Send one claimed row and record how it went."""
         adapter = self._adapters.get(row.target.platform)
         if adapter is None:
             await self._store.mark_retry(
@@ -233,7 +235,7 @@ class Dispatcher:
                 f"no {row.target.platform} adapter is configured",
                 self._clock() + timedelta(seconds=60),
             )
-            return None
+            return
         pacer = self._pacers.get(row.target.platform)
         if pacer is not None:
             await pacer.wait()
@@ -241,23 +243,20 @@ class Dispatcher:
             ref = await self._send(adapter, row)
         except TransientDeliveryError as error:
             await self._retry(row, str(error), error.retry_after)
-            return None
+            return
         except PermanentDeliveryError as error:
             log.warning("alerts to %s disabled: %s", row.target, error.reason)
             await self._store.mark_dead(row, error.reason)
             await self._store.unsubscribe(row.target, error.reason, self._clock())
             self._count(row, "failed")
-            return None
+            return
         except Exception as error:  # an adapter bug must not kill the dispatcher
             log.exception("unexpected error delivering %s to %s", row.event_id, row.target)
             await self._retry(row, f"{type(error).__name__}: {error}", None)
-            return None
-        following = await self._store.mark_sent(
-            row, ref, self._clock(), claim_next=self._owner, lease=CLAIM_LEASE
-        )
+            return
+        await self._store.mark_sent(row, ref, self._clock())
         self._count(row, "sent")
         log.info("delivered %s (%s) to %s", row.event_id, row.action.value, row.target)
-        return following
 
     async def _send(self, adapter: ChatAdapter, row: OutboxRow) -> MessageRef | None:
         target, notice = row.target, row.notice

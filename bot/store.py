@@ -490,18 +490,8 @@ class Store:
             )
             return int(result.rowcount or 0)
 
-    async def mark_sent(
-        self,
-        row: OutboxRow,
-        ref: MessageRef | None,
-        now: datetime,
-        *,
-        claim_next: str | None = None,
-        lease: timedelta = timedelta(seconds=60),
-    ) -> OutboxRow | None:
-        """Record the delivery and, for a thread root, the thread it starts. With
-        ``claim_next`` (an owner), also claim the channel's next row in the same transaction
-        when it is due and free, and return it: one round trip per delivery instead of three."""
+    async def mark_sent(self, row: OutboxRow, ref: MessageRef | None, now: datetime) -> None:
+        """Record the delivery and, for a thread root, the thread it starts."""
         async with self._writing() as conn:
             await conn.execute(
                 sa.update(t.outbox)
@@ -518,40 +508,6 @@ class Store:
             )
             if ref is not None and row.action is Action.POST and row.notice.thread_key:
                 await self._set_thread(conn, row.target.key, row.notice.thread_key, ref, now)
-            if claim_next is None:
-                return None
-            return await self._claim_head(conn, row.target, claim_next, now, lease)
-
-    async def claim_next(
-        self, target: Target, owner: str, now: datetime, lease: timedelta
-    ) -> OutboxRow | None:
-        """Claim ``target``'s oldest pending row when it is due and free, and return it."""
-        async with self._writing() as conn:
-            return await self._claim_head(conn, target, owner, now, lease)
-
-    @staticmethod
-    async def _claim_head(
-        conn: AsyncConnection, target: Target, owner: str, now: datetime, lease: timedelta
-    ) -> OutboxRow | None:
-        # The same compare-and-set as ``claim``, on the channel's head found in the same
-        # statement: with two replicas at it, PostgreSQL re-checks the claim condition on the
-        # locked row, so the loser updates nothing.
-        o = t.outbox
-        head = (
-            sa.select(o.c.id)
-            .where(o.c.target_key == target.key, o.c.state == "pending")
-            .order_by(o.c.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        result = await conn.execute(
-            sa.update(o)
-            .where(o.c.id == head, o.c.next_attempt_at <= now, _claimable(owner, now))
-            .values(claimed_by=owner, claimed_until=now + lease)
-            .returning(*o.c)
-        )
-        found = result.mappings().first()
-        return _outbox_row(found) if found is not None else None
 
     async def mark_retry(self, row: OutboxRow, error: str, at: datetime) -> None:
         async with self._writing() as conn:
@@ -629,20 +585,25 @@ class Store:
         ref: MessageRef,
         now: datetime,
     ) -> None:
-        updated = await conn.execute(
-            sa.update(t.threads)
-            .where(t.threads.c.target_key == target_key, t.threads.c.thread_key == thread_key)
-            .values(root_ref=ref.to_json(), created_at=now)
-        )
-        if not updated.rowcount:
-            await conn.execute(
-                sa.insert(t.threads).values(
-                    target_key=target_key,
-                    thread_key=thread_key,
-                    root_ref=ref.to_json(),
-                    created_at=now,
-                )
+        """Insert or replace the thread's root in one statement (an upsert on the key)."""
+        values = {
+            "target_key": target_key,
+            "thread_key": thread_key,
+            "root_ref": ref.to_json(),
+            "created_at": now,
+        }
+        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+            t.threads
+        ).values(**values)
+        await conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[t.threads.c.target_key, t.threads.c.thread_key],
+                set_={
+                    "root_ref": insert.excluded.root_ref,
+                    "created_at": insert.excluded.created_at,
+                },
             )
+        )
 
 
 def _upgrade(sync_connection: sa.Connection) -> None:

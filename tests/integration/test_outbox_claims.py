@@ -1,6 +1,7 @@
 """The outbox at scale: heads claimed in one statement go to exactly one owner, a channel's
-next row is claimed as the previous one is recorded, a dead owner's claims run out, a paced
-platform keeps to its rate, and many channels drain in order with each row sent once."""
+next row becomes its head once the previous one is recorded, a dead owner's claims run out,
+a paced platform keeps to its rate, and many channels drain in order with each row sent
+once."""
 
 from __future__ import annotations
 
@@ -79,29 +80,51 @@ async def test_claims_skip_busy_channels_and_pick_a_platform(database_url: str) 
     assert sorted(r.target.channel for r in others) == ["C5", "C6", "C7", "C8"]
 
 
-async def test_recording_a_delivery_claims_the_channels_next_row(database_url: str) -> None:
+async def test_a_channels_next_row_is_its_head_once_the_previous_is_sent(
+    database_url: str,
+) -> None:
     store = await open_store(database_url)
     a = Target("slack", "CA", "T1")
     await store.queue(rows([a], 3), utc_now())
-    [head] = await store.claim_due(utc_now(), 10, skip=[], owner="me", lease=LEASE)
-    after_first = await store.mark_sent(head, MessageRef("CA", "1"), utc_now(), claim_next="me")
-    stolen = await store.claim_due(utc_now(), 10, skip=[], owner="other", lease=LEASE)
-    assert after_first is not None
-    after_second = await store.mark_sent(
-        after_first, MessageRef("CA", "2"), utc_now(), claim_next="me"
-    )
-    assert after_second is not None
-    done = await store.mark_sent(after_second, MessageRef("CA", "3"), utc_now(), claim_next="me")
+    sent = []
+    while True:
+        claimed = await store.claim_due(utc_now(), 10, skip=[], owner="me", lease=LEASE)
+        again = await store.claim_due(utc_now(), 10, skip=[], owner="other", lease=LEASE)
+        if not claimed:
+            break
+        assert again == []  # one head per channel, and it is ours until recorded
+        [head] = claimed
+        await store.mark_sent(head, MessageRef("CA", str(len(sent))), utc_now())
+        sent.append(head.notice.text)
+    root = await store.thread_root(a, "incident:x")
     pending = await store.pending_count()
     await store.close()
-    assert [head.notice.text, after_first.notice.text, after_second.notice.text] == [
-        "CA 0",
-        "CA 1",
-        "CA 2",
-    ]
-    assert stolen == []  # the next row was ours from the moment the first was recorded
-    assert done is None
+    assert sent == ["CA 0", "CA 1", "CA 2"]
     assert pending == 0
+    assert root is None  # these rows start no thread
+
+
+async def test_a_root_records_its_thread_and_a_new_root_replaces_it(database_url: str) -> None:
+    store = await open_store(database_url)
+    a = Target("slack", "CA", "T1")
+    root = Notice(
+        NoticeKind.INCIDENT_STARTED,
+        "x",
+        Severity.MINOR,
+        "investigating",
+        "",
+        utc_now(),
+        thread_key="t:1",
+    )
+    await store.queue([Delivery("incident:x:started", Action.POST, a, root)], utc_now())
+    [head] = await store.claim_due(utc_now(), 10, skip=[], owner="me", lease=LEASE)
+    await store.mark_sent(head, MessageRef("CA", "1.1"), utc_now())
+    first = await store.thread_root(a, "t:1")
+    await store.set_thread(a, "t:1", MessageRef("CA", "2.2"), utc_now())
+    second = await store.thread_root(a, "t:1")
+    await store.close()
+    assert first == MessageRef("CA", "1.1")
+    assert second == MessageRef("CA", "2.2")
 
 
 async def test_a_dead_owners_claims_run_out_and_a_live_owner_keeps_its_own(
@@ -168,11 +191,11 @@ async def test_claims_work_on_psycopg_too(postgres_url: str) -> None:
     a = Target("discord", "1", "2")
     assert await store.queue(rows([a], 2), utc_now()) == 2
     [head] = await store.claim_due(utc_now(), 5, skip=[], owner="me", lease=LEASE)
-    following = await store.mark_sent(head, MessageRef("1", "9"), utc_now(), claim_next="me")
+    await store.mark_sent(head, MessageRef("1", "9"), utc_now())
+    [following] = await store.claim_due(utc_now(), 5, skip=[], owner="me", lease=LEASE)
     renewed = await store.renew_claims("me", utc_now(), LEASE)
     released = await store.release_claims("me")
     await store.close()
     assert store.engine.dialect.driver == "psycopg"
-    assert following is not None
     assert following.notice.text == "1 1"
     assert (renewed, released) == (1, 1)
