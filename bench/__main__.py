@@ -1,6 +1,6 @@
 """``python -m bench [--quick] [--only NAME ...]``: every benchmark, each figure with its target.
 
-Everything runs on loopback against the fakes in ``tests/fakes`` (rate-limited here), with
+Everything runs on loopback against the fakes in ``fakes`` (rate-limited here), with
 ``serve`` as a real subprocess, and stops by itself.
 """
 

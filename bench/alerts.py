@@ -13,9 +13,9 @@ import aiohttp
 from bench.common import Figure, Serve, bot_env, free_port, percentile, until
 from bench.config import Config
 from bench.fakes import LimitedDiscord, LimitedSlack, Steps
-from tests.fakes.discord_api import ALERTS, GENERAL, TOKEN
-from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET
-from tests.fakes.statuspage import FIXTURES, FakeStatuspage
+from fakes.discord_api import ALERTS, GENERAL, TOKEN
+from fakes.slack_api import BOT_TOKEN, SIGNING_SECRET
+from fakes.statuspage import FIXTURES, FakeStatuspage
 
 SECTION = "alert latency"
 SLACK_CHANNEL = "C0ALERTS1"

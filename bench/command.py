@@ -11,8 +11,8 @@ from bench.common import Figure, Serve, bot_env, free_port, percentile
 from bench.config import Config
 from bench.fakes import Steps
 from bench.http import Client, post
-from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, FakeSlack, sign, slash_command
-from tests.fakes.statuspage import FakeStatuspage
+from fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, FakeSlack, sign, slash_command
+from fakes.statuspage import FakeStatuspage
 
 SECTION = "command answer"
 WORDS = ("", "503", "is claude down?", "529 12m", "overloaded")

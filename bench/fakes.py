@@ -25,9 +25,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.discord_api import APP_ID, VIEW_CHANNEL, FakeDiscord
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.statuspage import load_json, scenario_steps
+from fakes.discord_api import APP_ID, VIEW_CHANNEL, FakeDiscord
+from fakes.slack_api import FakeSlack
+from fakes.statuspage import load_json, scenario_steps
 
 
 class Window:

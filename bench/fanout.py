@@ -18,13 +18,13 @@ from adapters.slack.installations import Installations
 from bench.common import Figure, Serve, bot_env, free_port, metric
 from bench.config import Config
 from bench.fakes import LimitedDiscord, LimitedSlack, Steps, Window
-from bot import tables as t
 from bot.clock import utc_now
-from bot.ports import Target
-from bot.store import Store
-from tests.fakes.discord_api import GENERAL, TOKEN
-from tests.fakes.slack_api import SIGNING_SECRET
-from tests.fakes.statuspage import FIXTURES, FakeStatuspage
+from bot.notify.ports import Target
+from bot.store import tables as t
+from bot.store.database import Store
+from fakes.discord_api import GENERAL, TOKEN
+from fakes.slack_api import SIGNING_SECRET
+from fakes.statuspage import FIXTURES, FakeStatuspage
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "bench-client-secret"  # noqa: S105 - a fake, on loopback

@@ -9,9 +9,9 @@ import asyncio
 from bench.common import Figure, Serve, bot_env, free_port, metric
 from bench.config import Config
 from bench.fakes import CountingProxy, Steps
-from tests.fakes.discord_api import TOKEN, FakeDiscord
-from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, FakeSlack
-from tests.fakes.statuspage import FakeStatuspage
+from fakes.discord_api import TOKEN, FakeDiscord
+from fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from fakes.statuspage import FakeStatuspage
 
 SECTION = "cost at rest"
 DEFAULT_INTERVAL = 30.0

@@ -14,21 +14,21 @@ from typing import Literal
 import httpx
 from aiohttp import web
 
-from bot import routing
+from bot.api import Adapter, PollerAware, discover
 from bot.clock import Clock, utc_now
-from bot.core import Core
-from bot.dispatch import Dispatcher
-from bot.feed import FeedClient
+from bot.conversation import Core
+from bot.dispatcher import Dispatcher
 from bot.leader import PollerLease
 from bot.metrics import Metrics
-from bot.plugins import Adapter, PollerAware, discover
-from bot.ports import ChatAdapter, Target
-from bot.probe import Prober
+from bot.notify import routing
+from bot.notify.ports import ChatAdapter, Target
+from bot.poller import Watcher
 from bot.schedule import PollSchedule
 from bot.settings import Settings
-from bot.store import Store, Subscription
-from bot.warnings_watch import EarlyWarnings
-from bot.watcher import Watcher
+from bot.signals.gather import EarlyWarnings
+from bot.signals.probe import Prober
+from bot.statuspage.client import FeedClient
+from bot.store.database import Store, Subscription
 from bot.web import create_app
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from bot.events import WarningCleared, WarningConfirmed, WarningRaised
+from bot.detect.events import WarningCleared, WarningConfirmed, WarningRaised
 
 INDICATOR_LEVELS = {"none": 0, "minor": 1, "major": 2, "critical": 3, "maintenance": 4}
 COMPONENT_LEVELS = {

@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.advisor import advise
+from bot.ask.advisor import advise
+from bot.ask.status import status_answer, status_document
+from bot.ask.symptoms import SymptomError, parse_symptom
 from bot.clock import Clock
+from bot.detect.view import StatusView
 from bot.metrics import Metrics
-from bot.replies import status_answer, status_document
 from bot.settings import Settings
-from bot.symptoms import SymptomError, parse_symptom
-from bot.view import StatusView
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024

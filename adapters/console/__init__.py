@@ -6,11 +6,11 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-from bot.notices import Notice
-from bot.plugins import CoreAPI
-from bot.ports import ChatAdapter, MessageRef, Target
+from bot.api import CoreAPI
+from bot.cli.terminal import notice_text
+from bot.notify.notices import Notice
+from bot.notify.ports import ChatAdapter, MessageRef, Target
 from bot.settings import Settings
-from bot.terminal import notice_text
 
 
 class ConsoleDelivery:

@@ -14,8 +14,8 @@ from discord.backoff import ExponentialBackoff
 
 from adapters.discord.client import DiscordBot, point_at
 from adapters.discord.delivery import BotDelivery, WebhookDelivery
-from bot.plugins import CoreAPI
-from bot.ports import ChatAdapter
+from bot.api import CoreAPI
+from bot.notify.ports import ChatAdapter
 from bot.settings import Secret, Settings
 
 __all__ = ["DiscordAdapter", "build"]

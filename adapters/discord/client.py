@@ -13,7 +13,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.listeners import IsClaudeDown, Mentions
-from bot.plugins import CoreAPI
+from bot.api import CoreAPI
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ import discord
 from yarl import URL
 
 from adapters.discord.render import Message, notice_message
-from bot.notices import Notice
-from bot.ports import (
+from bot.notify.notices import Notice
+from bot.notify.ports import (
     DeliveryError,
     MessageRef,
     PermanentDeliveryError,

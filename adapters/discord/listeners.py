@@ -16,8 +16,8 @@ import discord
 from discord import app_commands
 
 from adapters.discord.render import Message, answer_message
-from bot.answers import Answer
-from bot.plugins import ChatContext, CoreAPI
+from bot.api import ChatContext, CoreAPI
+from bot.ask.answers import Answer
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any, Final
 from discord.utils import escape_mentions
 
 from adapters.discord import limits
-from bot.answers import (
+from bot.ask.answers import (
     Answer,
     HelpAnswer,
     HistoryAnswer,
@@ -27,9 +27,9 @@ from bot.answers import (
     StatusAnswer,
     TextAnswer,
 )
-from bot.durations import duration_text
-from bot.notices import Notice, NoticeKind, Severity
-from bot.view import Verdict
+from bot.detect.view import Verdict
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.wording import duration_text
 
 FOOTER: Final = "is-claude-down"
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from adapters.slack.adapter import SlackAdapter
-from bot.plugins import CoreAPI
+from bot.api import CoreAPI
 from bot.settings import Settings
 
 __all__ = ["SlackAdapter", "build"]

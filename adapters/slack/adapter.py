@@ -26,8 +26,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import listeners
 from adapters.slack.delivery import TIMEOUT_SECONDS, SlackDelivery
 from adapters.slack.installations import Installations
-from bot.plugins import CoreAPI
-from bot.ports import ChatAdapter
+from bot.api import CoreAPI
+from bot.notify.ports import ChatAdapter
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

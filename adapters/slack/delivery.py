@@ -22,8 +22,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import errors, render
 from adapters.slack.installations import Installations
-from bot.notices import Notice
-from bot.ports import (
+from bot.notify.notices import Notice
+from bot.notify.ports import (
     MessageRef,
     PermanentDeliveryError,
     Target,

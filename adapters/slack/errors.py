@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.ports import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from bot.notify.ports import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 
 PERMANENT: Final = frozenset(
     {

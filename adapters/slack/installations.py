@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.ports import PermanentDeliveryError, TransientDeliveryError
+from bot.notify.ports import PermanentDeliveryError, TransientDeliveryError
 from bot.settings import Secret
 
 log = logging.getLogger(__name__)

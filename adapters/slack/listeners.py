@@ -21,9 +21,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from bot import commands
-from bot.answers import Answer, TextAnswer
-from bot.plugins import ChatContext, CoreAPI
+from bot.api import ChatContext, CoreAPI
+from bot.ask import grammar as commands
+from bot.ask.answers import Answer, TextAnswer
 
 log = logging.getLogger(__name__)
 

@@ -238,5 +238,5 @@ def test_dockerignore_lets_in_what_the_dockerfile_copies(
             for source in sources:
                 assert (REPO / source).exists(), source
                 assert not ignored(source), f"{source} is copied but .dockerignore drops it"
-    for path in ("bot/app.py", "bot/migrations/versions/0001_initial.py", "bot/py.typed"):
+    for path in ("bot/app.py", "bot/store/migrations/versions/0001_initial.py", "bot/py.typed"):
         assert not ignored(path), path

@@ -83,14 +83,18 @@ def test_wheel_ships_every_file_of_the_packages(names: set[str]) -> None:
 
 
 def test_wheel_ships_the_migrations_and_py_typed(names: set[str]) -> None:
-    migrations = {n for n in names if re.fullmatch(r"bot/migrations/versions/\w+\.py", n)}
+    migrations = {n for n in names if re.fullmatch(r"bot/store/migrations/versions/\w+\.py", n)}
     assert migrations, "no Alembic revision in the wheel"
-    assert {"bot/py.typed", "bot/migrations/env.py", "bot/migrations/script.py.mako"} <= names
+    assert {
+        "bot/py.typed",
+        "bot/store/migrations/env.py",
+        "bot/store/migrations/script.py.mako",
+    } <= names
 
 
 def test_wheel_declares_the_console_script_and_the_adapters(wheel: Path) -> None:
     entry_points = metadata(wheel, "entry_points.txt")
-    assert re.search(r"^is-claude-down = bot\.cli:main$", entry_points, re.MULTILINE)
+    assert re.search(r"^is-claude-down = bot\.cli\.main:main$", entry_points, re.MULTILINE)
     for adapter in ("console", "slack", "discord"):
         assert re.search(rf"^{adapter} = adapters\.{adapter}:build$", entry_points, re.M)
     meta = email.parser.Parser().parsestr(metadata(wheel, "METADATA"))
@@ -159,7 +163,7 @@ CHECK_INSTALLED = textwrap.dedent(
     for entry in found.values():
         module = entry.load().__module__
         assert pathlib.Path(sys.modules[module].__file__).is_relative_to(venv), module
-    from bot.store import Store
+    from bot.store.database import Store
     async def migrate():
         store = Store.open("sqlite+aiosqlite:///" + sys.argv[1])
         try:

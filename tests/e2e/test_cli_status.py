@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fakes.statuspage import FakeStatuspage
 from tests.e2e.process import bot_env, run
-from tests.fakes.statuspage import FakeStatuspage
 
 CONTRACT_KEYS = {
     "verdict",

@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.e2e.process import BotProcess, bot_env
 from tests.e2e.test_watch import headlines
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 
 SEED = 20261201
 EXPECTED = ["INCIDENT", "UPDATE", "UPDATE", "UPDATE", "RESOLVED", "edit INCIDENT"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.e2e.process import BotProcess, bot_env, run
 from tests.e2e.test_watch import _read_since, headlines
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 
 DEMO_NOTICES = [
     "INCIDENT",

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from fakes.discord_api import ALERTS, GENERAL, MEMBER, TOKEN, FakeDiscord
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.e2e.process import BotProcess, bot_env
 from tests.e2e.test_serve import free_port
-from tests.fakes.discord_api import ALERTS, GENERAL, MEMBER, TOKEN, FakeDiscord
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.discord.messages import answer_to, reply_to, text_of
 
 STEPS = scenario_steps("api-elevated-errors")

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.e2e.process import BotProcess, bot_env
 from tests.e2e.test_serve import free_port
 from tests.e2e.test_watch import headlines
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 
 pytestmark = pytest.mark.postgres
 

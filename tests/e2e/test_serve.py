@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from fakes.statuspage import FakeStatuspage
 from tests.e2e.process import BotProcess, bot_env
-from tests.fakes.statuspage import FakeStatuspage
 
 
 def free_port() -> int:

@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.process import BotProcess, bot_env
-from tests.fakes.slack_api import (
+from fakes.slack_api import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,
@@ -21,7 +20,8 @@ from tests.fakes.slack_api import (
     sign,
     slash_command,
 )
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
+from fakes.statuspage import FakeStatuspage, scenario_steps
+from tests.e2e.process import BotProcess, bot_env
 
 STEPS = scenario_steps("api-elevated-errors")
 ALERTS = "C0ALERTS1"

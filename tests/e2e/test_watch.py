@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.e2e.process import BotProcess, bot_env
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
 
 
 def headlines(lines: list[str]) -> list[str]:

@@ -7,21 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from bot import routing
 from bot.clock import utc_now
-from bot.dispatch import Dispatcher
-from bot.feed import FeedClient
+from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
-from bot.notices import Notice
-from bot.ports import (
+from bot.notify import routing
+from bot.notify.notices import Notice
+from bot.notify.ports import (
     MessageRef,
     PermanentDeliveryError,
     ThreadGoneError,
     TransientDeliveryError,
 )
-from bot.ports import Target as Target
-from bot.store import Store
-from bot.watcher import Watcher
+from bot.notify.ports import Target as Target
+from bot.poller import Watcher
+from bot.statuspage.client import FeedClient
+from bot.store.database import Store
 
 CONSOLE = Target(routing.CONSOLE, "stdout")
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import utc_now
-from bot.notices import NoticeKind
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
-from tests.fakes.tcp_proxy import cuttable_proxy
+from bot.notify.notices import NoticeKind
+from fakes.statuspage import FakeStatuspage, scenario_steps
+from fakes.tcp_proxy import cuttable_proxy
 from tests.integration.helpers import Target, wired
 
 pytestmark = pytest.mark.postgres

@@ -10,22 +10,22 @@ from datetime import datetime, timedelta
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.advisor import advise
+from bot.ask.advisor import advise
+from bot.ask.symptoms import parse_symptom
 from bot.clock import utc_now
-from bot.dispatch import Dispatcher
-from bot.early_warning import PROBE_SCOPE
-from bot.feed import FeedClient
+from bot.detect.early_warning import PROBE_SCOPE
+from bot.detect.view import StatusView
+from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
-from bot.notices import NoticeKind
-from bot.ports import Target
-from bot.probe import Prober
-from bot.store import Store
-from bot.symptoms import parse_symptom
-from bot.view import StatusView
-from bot.warnings_watch import EarlyWarnings
-from bot.watcher import Watcher
-from tests.fakes.anthropic_api import FakeAnthropic, fake_anthropic
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
+from bot.notify.notices import NoticeKind
+from bot.notify.ports import Target
+from bot.poller import Watcher
+from bot.signals.gather import EarlyWarnings
+from bot.signals.probe import Prober
+from bot.statuspage.client import FeedClient
+from bot.store.database import Store
+from fakes.anthropic_api import FakeAnthropic, fake_anthropic
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.helpers import RecordingChat
 
 STEPS = scenario_steps("api-elevated-errors")

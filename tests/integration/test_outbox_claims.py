@@ -13,11 +13,11 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import utc_now
-from bot.dispatch import Dispatcher, Pacer
+from bot.dispatcher import Dispatcher, Pacer
 from bot.metrics import Metrics
-from bot.notices import Action, Notice, NoticeKind, Severity
-from bot.ports import MessageRef, Target
-from bot.store import Delivery, Store
+from bot.notify.notices import Action, Notice, NoticeKind, Severity
+from bot.notify.ports import MessageRef, Target
+from bot.store.database import Delivery, Store
 from tests.integration.helpers import RecordingChat
 
 LEASE = timedelta(seconds=15)

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import utc_now
-from bot.notices import Action, Notice, NoticeKind, Severity
-from bot.ports import Target
+from bot.notify.notices import Action, Notice, NoticeKind, Severity
+from bot.notify.ports import Target
 from bot.settings import load
-from bot.store import Delivery, Store
+from bot.store.database import Delivery, Store
 
 pytestmark = pytest.mark.postgres
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.models import IncidentList, MaintenanceList, Summary
-from bot.snapshot import Snapshot, build
-from bot.view import StatusView
+from bot.detect.view import StatusView
+from bot.statuspage.models import IncidentList, MaintenanceList, Summary
+from bot.statuspage.snapshot import Snapshot, build
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statuspage"
 SCENARIOS = FIXTURES / "scenarios"

@@ -12,8 +12,8 @@ from typing import Any, Final, assert_never
 from adapters.slack.render import blocks as b
 from adapters.slack.render import mrkdwn as m
 from adapters.slack.render.notices import EMOJI
-from bot.advisor import Advice, age_text
-from bot.answers import (
+from bot.ask.advisor import Advice, age_text
+from bot.ask.answers import (
     Answer,
     HelpAnswer,
     HistoryAnswer,
@@ -24,9 +24,9 @@ from bot.answers import (
     StatusAnswer,
     TextAnswer,
 )
-from bot.durations import duration_text
-from bot.notices import Severity
-from bot.view import Verdict
+from bot.detect.view import Verdict
+from bot.notify.notices import Severity
+from bot.wording import duration_text
 
 SHARE_ACTION: Final = "share_answer"
 MAX_INCIDENTS: Final = 5

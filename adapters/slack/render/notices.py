@@ -11,8 +11,8 @@ from typing import Any, Final
 
 from adapters.slack.render import blocks as b
 from adapters.slack.render import mrkdwn as m
-from bot.durations import duration_text
-from bot.notices import Notice, NoticeKind, Severity
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.wording import duration_text
 
 BODY_MAX: Final = 2900
 

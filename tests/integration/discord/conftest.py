@@ -21,16 +21,16 @@ from discord.http import Route
 
 from adapters.discord import DiscordAdapter, build
 from bot.clock import utc_now
-from bot.core import Core
-from bot.feed import FeedClient
+from bot.conversation import Core
+from bot.detect.view import StatusView
 from bot.metrics import Metrics
-from bot.models import IncidentList, Summary
+from bot.poller import Watcher
 from bot.settings import AlertChannel, Secret, Settings
-from bot.snapshot import build as build_snapshot
-from bot.store import Store
-from bot.view import StatusView
-from bot.watcher import Watcher
-from tests.fakes.discord_api import TOKEN, FakeDiscord
+from bot.statuspage.client import FeedClient
+from bot.statuspage.models import IncidentList, Summary
+from bot.statuspage.snapshot import build as build_snapshot
+from bot.store.database import Store
+from fakes.discord_api import TOKEN, FakeDiscord
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "statuspage"
 SOURCE = "https://status.claude.com"

@@ -6,10 +6,10 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from bot.announce import incident_root
-from bot.models import Summary
-from bot.notices import Notice, NoticeKind
-from tests.fakes.discord_api import FakeDiscord
+from bot.notify.compose import incident_root
+from bot.notify.notices import Notice, NoticeKind
+from bot.statuspage.models import Summary
+from fakes.discord_api import FakeDiscord
 from tests.integration.discord.conftest import fixture
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.discord import DiscordAdapter
-from bot.ports import (
+from bot.notify.ports import (
     ChatAdapter,
     MessageRef,
     PermanentDeliveryError,
@@ -17,7 +17,7 @@ from bot.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
-from tests.fakes.discord_api import ALERTS, GUILD_ID, READ_ONLY, FakeDiscord
+from fakes.discord_api import ALERTS, GUILD_ID, READ_ONLY, FakeDiscord
 from tests.integration.discord.messages import start_notice, text_of, update_of
 
 CHANNEL = Target("discord", ALERTS, GUILD_ID)

@@ -9,9 +9,9 @@ import pytest
 
 import adapters.discord.listeners as listeners
 from adapters.discord import DiscordAdapter
-from bot.ports import Target
-from bot.store import Store
-from tests.fakes.discord_api import (
+from bot.notify.ports import Target
+from bot.store.database import Store
+from fakes.discord_api import (
     ALERTS,
     BOT_ID,
     GENERAL,

@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.discord_api import ALERTS, MOD, TOKEN, FakeDiscord, Ping
+from fakes.discord_api import ALERTS, MOD, TOKEN, FakeDiscord, Ping
 
 AUTH = {"Authorization": f"Bot {TOKEN}"}
 

@@ -12,11 +12,11 @@ import pytest
 
 import adapters.discord as discord_adapter
 from adapters.discord import DiscordAdapter, build
-from bot.core import Core
-from bot.notices import Notice, NoticeKind, Severity
-from bot.ports import Target, TransientDeliveryError
+from bot.conversation import Core
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.notify.ports import Target, TransientDeliveryError
 from bot.settings import Secret, Settings
-from tests.fakes.discord_api import (
+from fakes.discord_api import (
     ALERTS,
     APP_ID,
     EMBED_LINKS,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 
 from adapters.discord import build
-from bot.core import Core
-from bot.ports import Target
-from tests.fakes.discord_api import ALERTS, FakeDiscord
+from bot.conversation import Core
+from bot.notify.ports import Target
+from fakes.discord_api import ALERTS, FakeDiscord
 from tests.integration.discord.conftest import discord_settings
 from tests.integration.discord.messages import start_notice
 

@@ -12,14 +12,14 @@ from aiohttp import web
 
 from adapters.discord import DiscordAdapter, build
 from bot.clock import utc_now
-from bot.core import Core
-from bot.dispatch import Dispatcher
+from bot.conversation import Core
+from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
-from bot.ports import ChatAdapter
+from bot.notify.ports import ChatAdapter
+from bot.poller import Watcher
 from bot.settings import Settings
-from bot.store import Store
-from bot.watcher import Watcher
-from tests.fakes.discord_api import ALERTS, MEMBER, MOD, READ_ONLY, FakeDiscord
+from bot.store.database import Store
+from fakes.discord_api import ALERTS, MEMBER, MOD, READ_ONLY, FakeDiscord
 from tests.integration.discord.conftest import SOURCE, Page, discord_settings
 from tests.integration.discord.messages import answer_to, text_of
 

@@ -9,16 +9,16 @@ from dataclasses import replace
 import pytest
 
 from adapters.discord import DiscordAdapter, build
-from bot.core import Core
-from bot.notices import NoticeKind
-from bot.ports import (
+from bot.conversation import Core
+from bot.notify.notices import NoticeKind
+from bot.notify.ports import (
     ChatAdapter,
     PermanentDeliveryError,
     Target,
     ThreadGoneError,
     TransientDeliveryError,
 )
-from tests.fakes.discord_api import ALERTS, FakeDiscord
+from fakes.discord_api import ALERTS, FakeDiscord
 from tests.integration.discord.conftest import discord_settings
 from tests.integration.discord.messages import start_notice, text_of
 

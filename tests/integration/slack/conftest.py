@@ -21,7 +21,7 @@ import pytest
 from bot.app import BotApp, build
 from bot.clock import utc_now
 from bot.settings import load
-from tests.fakes.slack_api import (
+from fakes.slack_api import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,
@@ -30,7 +30,7 @@ from tests.fakes.slack_api import (
     sign,
     slash_command,
 )
-from tests.fakes.statuspage import FakeStatuspage
+from fakes.statuspage import FakeStatuspage
 
 
 class MovableClock:

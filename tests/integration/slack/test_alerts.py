@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack_api import FakeSlack, Message, texts
-from tests.fakes.statuspage import FakeStatuspage, scenario_steps
+from fakes.slack_api import FakeSlack, Message, texts
+from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.slack.conftest import Bot, running_bot
 
 STEPS = scenario_steps("api-elevated-errors")

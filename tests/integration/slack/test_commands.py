@@ -10,9 +10,9 @@ import time
 import pytest
 
 from adapters.slack import listeners
-from bot.ports import Target
-from tests.fakes.slack_api import TEAM_ID, sign, slash_command, texts
-from tests.fakes.statuspage import load_json
+from bot.notify.ports import Target
+from fakes.slack_api import TEAM_ID, sign, slash_command, texts
+from fakes.statuspage import load_json
 from tests.integration.slack.conftest import Bot, eventually
 
 GENERAL = Target("slack", "C0GENERAL", TEAM_ID)

@@ -11,8 +11,8 @@ import pytest
 
 from adapters.slack.delivery import SlackDelivery
 from adapters.slack.installations import Installations
-from bot.notices import Notice, NoticeKind, Severity
-from bot.ports import (
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.notify.ports import (
     MessageRef,
     PermanentDeliveryError,
     Target,
@@ -20,8 +20,8 @@ from bot.ports import (
     TransientDeliveryError,
 )
 from bot.settings import Secret
-from tests.fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlack, texts
-from tests.fakes.statuspage import load_json
+from fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlack, texts
+from fakes.statuspage import load_json
 
 ALERTS = Target("slack", "C0ALERTS1", TEAM_ID)
 STARTED = datetime(2026, 11, 24, 18, 2, tzinfo=UTC)

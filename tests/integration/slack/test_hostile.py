@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from bot.ports import Target
-from tests.fakes.slack_api import sign, slash_command
+from bot.notify.ports import Target
+from fakes.slack_api import sign, slash_command
 from tests.integration.slack.conftest import Bot
 
 BIG = "x" * (1024 * 1024)

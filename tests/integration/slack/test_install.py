@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.slack import SlackAdapter
 from adapters.slack.installations import Installations
-from bot.notices import Notice, NoticeKind, Severity
-from bot.ports import ChatAdapter, PermanentDeliveryError, Target
-from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign, texts
-from tests.fakes.statuspage import FakeStatuspage
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.notify.ports import ChatAdapter, PermanentDeliveryError, Target
+from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign, texts
+from fakes.statuspage import FakeStatuspage
 from tests.integration.slack.conftest import Bot, running_bot
 
 OTHER_TEAM = "T0OTHER01"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.fakes.slack_api import texts
+from fakes.slack_api import texts
 from tests.integration.slack.conftest import Bot
 
 SAMPLE = "Elevated errors on the Claude API"

@@ -13,17 +13,17 @@ import pytest
 
 from adapters.discord import limits
 from adapters.discord.render import Message, answer_message, escape, notice_message, safe_url
-from bot.advisor import advise
-from bot.announce import feed_lost_root, incident_root
-from bot.answers import HelpAnswer, TextAnswer
-from bot.commands import HELP_WORDS
-from bot.models import IncidentList, Summary
-from bot.notices import Notice, NoticeKind
-from bot.replies import history_answer, status_answer
-from bot.snapshot import build
-from bot.symptoms import parse_symptom
-from bot.view import StatusView
-from tests.fakes.discord_api import validate_message
+from bot.ask.advisor import advise
+from bot.ask.answers import HelpAnswer, TextAnswer
+from bot.ask.grammar import HELP_WORDS
+from bot.ask.status import history_answer, status_answer
+from bot.ask.symptoms import parse_symptom
+from bot.detect.view import StatusView
+from bot.notify.compose import feed_lost_root, incident_root
+from bot.notify.notices import Notice, NoticeKind
+from bot.statuspage.models import IncidentList, Summary
+from bot.statuspage.snapshot import build
+from fakes.discord_api import validate_message
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "statuspage"
 NOW = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)

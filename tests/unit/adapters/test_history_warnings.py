@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from adapters.discord.render import answer_message as discord_answer
 from adapters.slack.render.answers import answer_message as slack_answer
-from bot.answers import ComponentBar, HistoryAnswer, PastWarning
+from bot.ask.answers import ComponentBar, HistoryAnswer, PastWarning
 
 OPENED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HISTORY = HistoryAnswer(

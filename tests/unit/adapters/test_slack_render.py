@@ -1,7 +1,8 @@
 """Slack rendering, pure: escaping, Block Kit limits, hostile and huge feed text.
 
-Answers and notices are built by the core's own pure code (``bot.replies``, ``bot.announce``)
-from the fixture documents, so what is rendered here is what the bot really renders.
+Answers and notices are built by the core's own pure code (``bot.ask.status``,
+``bot.notify.compose``) from the fixture documents, so what is rendered here is what the bot
+really renders.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from hypothesis import strategies as st
 from adapters.slack import render
 from adapters.slack.render import blocks, mrkdwn
 from adapters.slack.render.notices import CLOSED_VERB, LABEL
-from bot import announce, replies
-from bot.advisor import advise
-from bot.answers import ComponentBar, HelpAnswer, HistoryAnswer, PastIncident, TextAnswer
-from bot.commands import HELP_WORDS
-from bot.events import IncidentStarted
-from bot.notices import ROOT_KINDS, Notice, NoticeKind, Severity
-from bot.symptoms import parse_symptom
-from tests.fakes.slack_api import message_texts
+from bot.ask import status as replies
+from bot.ask.advisor import advise
+from bot.ask.answers import ComponentBar, HelpAnswer, HistoryAnswer, PastIncident, TextAnswer
+from bot.ask.grammar import HELP_WORDS
+from bot.ask.symptoms import parse_symptom
+from bot.detect.events import IncidentStarted
+from bot.notify import compose as announce
+from bot.notify.notices import ROOT_KINDS, Notice, NoticeKind, Severity
+from fakes.slack_api import message_texts
 from tests.unit.helpers import NOW, summary, view_of
 
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@W456>", "<!subteam^S789>", "<#C")

@@ -1,0 +1,118 @@
+"""How adapters plug into the core without the core importing them.
+
+An adapter package exposes ``build(settings, core) -> Adapter | None`` and names it in the
+``is_claude_down.adapters`` entry point group (``pyproject.toml``). ``None`` means "not
+configured" (no credentials). The core hands every adapter the same ``CoreAPI``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from bot.ask.answers import Answer
+from bot.detect.view import StatusView
+from bot.notify.ports import ChatAdapter
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+ENTRY_POINT_GROUP = "is_claude_down.adapters"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """Who asked, where. ``workspace`` is the Slack team or Discord guild (None in a DM);
+    ``can_manage`` says whether this user may change the channel's subscription."""
+
+    platform: str
+    channel: str
+    user: str
+    workspace: str | None = None
+    user_name: str | None = None
+    can_manage: bool = True
+
+
+class CoreAPI(Protocol):
+    """What the core offers adapters. Answers come from memory (the current view and the
+    database), never from a fetch of the feed."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def view(self) -> StatusView: ...
+
+    @property
+    def web(self) -> web.Application:
+        """The ``serve`` HTTP app: add routes in ``build``, before it starts."""
+        ...
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database, for an adapter's own tables (Slack installations)."""
+        ...
+
+    async def handle(self, text: str, ctx: ChatContext) -> Answer:
+        """Parse the words after the command or mention and answer them."""
+        ...
+
+    def component_names(self) -> Sequence[str]:
+        """Names of the page's components, for autocompletion."""
+        ...
+
+    async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
+        """Stop alerts to every channel of a workspace (app uninstalled, token revoked);
+        returns how many subscriptions were disabled."""
+        ...
+
+
+class Adapter(Protocol):
+    name: str
+
+    def deliveries(self) -> Mapping[str, ChatAdapter]:
+        """Target platform (``slack``, ``discord``, ``discord-webhook``) -> its delivery."""
+        ...
+
+    async def start(self) -> None:
+        """Connect (gateway, Socket Mode); return once running in the background."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class PollerAware(Protocol):
+    """An adapter whose connection must live in one replica only: Discord sends every gateway
+    event to each session, so two replicas on one token would answer every mention twice."""
+
+    def follow_poller(self) -> None:
+        """Called before ``start`` when replicas share the database: connect only once
+        ``became_poller`` says so (the other replicas still deliver through REST)."""
+        ...
+
+    def became_poller(self) -> None:
+        """This replica now polls (and so holds the one connection). Idempotent."""
+        ...
+
+
+AdapterFactory = Callable[[Settings, CoreAPI], "Adapter | None"]
+
+
+def discover(names: Sequence[str] | None = None) -> dict[str, AdapterFactory]:
+    """The installed adapter factories by name (only ``names`` when given)."""
+    factories: dict[str, AdapterFactory] = {}
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        if names is not None and point.name not in names:
+            continue
+        try:
+            factories[point.name] = point.load()
+        except Exception:  # an adapter that fails to import must not take the bot down
+            log.exception("adapter %s failed to load", point.name)
+    return factories

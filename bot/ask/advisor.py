@@ -1,0 +1,177 @@
+"""The advisor: from what the page says and what the user sees, to advice. Pure.
+
+``kind`` is decided in the contract's order (the first that fits); the wording comes from
+``bot.ask.playbook``. Nothing here reads the clock: ``now`` is handed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
+from bot.ask.symptoms import Symptom, SymptomClass
+from bot.detect.view import StatusView, Verdict
+from bot.statuspage.models import Incident
+
+__all__ = ["Advice", "AdviceKind", "Verdict", "advise", "age_text"]
+
+
+@dataclass(frozen=True)
+class Advice:
+    kind: AdviceKind
+    code: str | None
+    since_minutes: int | None
+    team_reports: int
+    summary: str
+    steps: tuple[str, ...]
+    avoid: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "code": self.code,
+            "since_minutes": self.since_minutes,
+            "team_reports": self.team_reports,
+            "summary": self.summary,
+            "steps": list(self.steps),
+            "avoid": list(self.avoid),
+        }
+
+
+def choose_kind(
+    view: StatusView, symptom: Symptom | None, minutes: int | None, reports: int
+) -> AdviceKind:
+    """The contract's table, row by row, first match wins."""
+    kind = symptom.kind if symptom else None
+    if kind is SymptomClass.RATE_LIMIT:
+        return AdviceKind.RATE_LIMIT
+    if kind is SymptomClass.CREDENTIALS:
+        return AdviceKind.CREDENTIALS
+    if kind is SymptomClass.BAD_REQUEST:
+        return AdviceKind.BAD_REQUEST
+    if not view.readable or view.snapshot is None:
+        return AdviceKind.FEED_UNKNOWN
+    if view.has_known_problem:
+        return AdviceKind.KNOWN_INCIDENT
+    if view.active_maintenances:
+        return AdviceKind.MAINTENANCE
+    if symptom is None:
+        return AdviceKind.ALL_CLEAR
+    if (
+        minutes is None
+        or minutes < LOCAL_CHECK_AFTER_MINUTES
+        or reports > 0
+        or view.early_warning is not None
+    ):
+        return AdviceKind.WAIT
+    return AdviceKind.LOCAL_CHECK
+
+
+def advise(
+    view: StatusView,
+    symptom: Symptom | None,
+    minutes: int | None,
+    reports: int,
+    now: datetime,
+) -> Advice:
+    kind = choose_kind(view, symptom, minutes, reports)
+    play = PLAYBOOK[kind]
+    values = _placeholders(view, symptom, minutes, reports, now)
+    return Advice(
+        kind=kind,
+        code=symptom.label if symptom else None,
+        since_minutes=minutes,
+        team_reports=reports,
+        summary=" ".join(play.summary.format_map(values).split()),
+        steps=tuple(step.format_map(values) for step in play.steps),
+        avoid=play.avoid,
+    )
+
+
+def age_text(then: datetime, now: datetime) -> str:
+    """``"12 min ago"``, ``"3 h ago"``, ``"2 days ago"``; never negative."""
+    seconds = max(0.0, (now - then).total_seconds())
+    if seconds < 90:
+        return "just now"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min ago"
+    if seconds < 36 * 3600:
+        return f"{round(seconds / 3600)} h ago"
+    return f"{round(seconds / 86400)} days ago"
+
+
+def _placeholders(
+    view: StatusView, symptom: Symptom | None, minutes: int | None, reports: int, now: datetime
+) -> dict[str, str]:
+    label = symptom.label if symptom else "the error"
+    values = {
+        "code": f"HTTP {symptom.label}" if symptom and symptom.code else label,
+        "code_or_word": symptom.label if symptom else "",
+        "source": view.source,
+        "minutes": str(minutes) if minutes is not None else "?",
+        "reports": _reports_text(reports, view.early_warning is not None),
+        "network": _network_text(view),
+        "last_known": _last_known(view, now),
+        "problem": _problem(view, now),
+        "link": _link(view),
+        "maintenance": "",
+        "until": "its scheduled end",
+    }
+    if view.active_maintenances:
+        m = view.active_maintenances[0]
+        values["maintenance"] = m.name
+        if m.scheduled_until:
+            values["until"] = m.scheduled_until.astimezone(UTC).strftime("%H:%M UTC")
+    return values
+
+
+def _network_text(view: StatusView) -> str:
+    if view.api_unreachable:
+        return "The API does not answer from here either: check your network, proxy and VPN."
+    return ""
+
+
+def _reports_text(reports: int, warned: bool) -> str:
+    if warned:
+        return "Teammates or the probe see it too: it is not your setup."
+    if reports <= 0:
+        return ""
+    who = "1 teammate" if reports == 1 else f"{reports} teammates"
+    return f"{who} reported it in the last 30 min: it is not just you."
+
+
+def _last_known(view: StatusView, now: datetime) -> str:
+    if view.snapshot is None:
+        return "I have not read it successfully yet."
+    status = view.snapshot.status.description
+    return f"Last known ({age_text(view.snapshot.fetched_at, now)}): {status}."
+
+
+def _problem(view: StatusView, now: datetime) -> str:
+    incidents = view.open_incidents
+    if incidents:
+        first = _newest(incidents)
+        more = f" and {len(incidents) - 1} more" if len(incidents) > 1 else ""
+        return (
+            f'the status page has an open incident, "{first.name}" '
+            f"({first.status}, began {age_text(first.began_at, now)}){more}"
+        )
+    parts = ", ".join(f"{c.name} {c.status.replace('_', ' ')}" for c in view.problem_components)
+    return f"the status page reports {parts}"
+
+
+def _link(view: StatusView) -> str:
+    """The link of the incident the summary names (the newest), else of any other."""
+    incidents = view.open_incidents
+    if not incidents:
+        return view.source
+    named = _newest(incidents)
+    for incident in (named, *incidents):
+        if incident.shortlink:
+            return incident.shortlink
+    return view.source
+
+
+def _newest(incidents: tuple[Incident, ...]) -> Incident:
+    return max(incidents, key=lambda i: i.began_at)

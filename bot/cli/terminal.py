@@ -1,0 +1,134 @@
+"""Notices and answers as terminal text (`watch`, `status`): colour on a terminal, plain otherwise.
+
+Feed text is untrusted here too: control characters (escape sequences that could rewrite the
+terminal) are removed before anything is printed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+from bot.ask.advisor import age_text
+from bot.ask.answers import StatusAnswer
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.wording import duration_text
+
+MAX_TEXT = 2000
+COLOURS = {
+    Severity.NONE: "36",
+    Severity.MINOR: "33",
+    Severity.MAJOR: "31",
+    Severity.CRITICAL: "1;31",
+    Severity.MAINTENANCE: "34",
+    Severity.RESOLVED: "32",
+    Severity.UNKNOWN: "35",
+}
+CLOSING_KINDS = frozenset(
+    {NoticeKind.INCIDENT_RESOLVED, NoticeKind.FEED_RESTORED, NoticeKind.MAINTENANCE_COMPLETED}
+)
+VERDICT_COLOURS = {"operational": "32", "degraded": "33", "outage": "1;31", "unknown": "35"}
+LABELS = {
+    NoticeKind.INCIDENT_STARTED: "INCIDENT",
+    NoticeKind.INCIDENT_UPDATED: "UPDATE",
+    NoticeKind.INCIDENT_RESOLVED: "RESOLVED",
+    NoticeKind.COMPONENT_CHANGED: "COMPONENT",
+    NoticeKind.MAINTENANCE_SCHEDULED: "MAINTENANCE SCHEDULED",
+    NoticeKind.MAINTENANCE_STARTED: "MAINTENANCE",
+    NoticeKind.MAINTENANCE_COMPLETED: "MAINTENANCE DONE",
+    NoticeKind.FEED_LOST: "FEED LOST",
+    NoticeKind.FEED_RESTORED: "FEED BACK",
+    NoticeKind.EARLY_WARNING: "EARLY WARNING",
+    NoticeKind.EARLY_WARNING_CLEARED: "CLEARED",
+    NoticeKind.EARLY_WARNING_CONFIRMED: "CONFIRMED",
+}
+
+
+# Whole escape sequences, not only their ESC: "\x1b[2J" must not leave "[2J" behind.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # the same, 8-bit
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # any other escape
+)
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|<br\s*/?>", re.IGNORECASE)
+
+
+def clean(text: str, limit: int = MAX_TEXT) -> str:
+    """Printable text only (newlines kept), ``<br />`` as a newline, cut cleanly at ``limit``."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _ESCAPES.sub("", text).replace("\t", " ")
+    text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_line(text: str, limit: int) -> str:
+    """``clean`` for a field printed on one line (a name, a link): a newline in it must not
+    start a line that looks like another notice."""
+    return " ".join(clean(text, limit).split("\n"))
+
+
+def paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def notice_text(notice: Notice, *, colour: bool, edited: bool = False) -> str:
+    label = LABELS[notice.kind]
+    if edited:
+        label = f"{label} (now {one_line(notice.status, 40)})"
+    when = notice.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    test = "[TEST] " if notice.is_test else ""
+    head = f"{test}{paint(label, COLOURS[notice.severity], colour)} {one_line(notice.title, 200)}"
+    lines = [f"{when}  {head}"]
+    details = _details(notice, edited)
+    if details:
+        lines.append("    " + " · ".join(details))
+    if notice.text and not edited:
+        lines += ["    " + line for line in clean(notice.text).splitlines() if line.strip()]
+    if notice.url:
+        lines.append("    " + one_line(notice.url, 300))
+    return "\n".join(lines)
+
+
+def _details(notice: Notice, edited: bool) -> list[str]:
+    if notice.kind is NoticeKind.COMPONENT_CHANGED:
+        return []  # the text says it all: "operational → partial outage"
+    details = [one_line(notice.status, 40)] if notice.status and not edited else []
+    if notice.components:
+        details.append(", ".join(one_line(c, 100) for c in notice.components))
+    if notice.duration_minutes is not None and (edited or notice.kind in CLOSING_KINDS):
+        details.append(f"lasted {duration_text(notice.duration_minutes)}")
+    if notice.early_warning_minutes:
+        details.append(f"seen early: {notice.early_warning_minutes} min before the status page")
+    return details
+
+
+def status_text(answer: StatusAnswer, *, colour: bool) -> str:
+    verdict = answer.verdict.value
+    headline = paint(verdict.upper(), VERDICT_COLOURS[verdict], colour)
+    lines = [f"{headline}: {one_line(answer.description, 200)}"]
+    if answer.checked_at:
+        lines[0] += f" (checked {age_text(answer.checked_at, answer.now)})"
+    for incident in answer.incidents:
+        lines.append(
+            f"  • {one_line(incident.name, 200)} [{one_line(incident.impact, 40)}, "
+            f"{one_line(incident.status, 40)}, "
+            f"began {age_text(incident.started_at, answer.now)}]"
+        )
+        if incident.latest_update:
+            lines.append(f"    latest: {one_line(incident.latest_update, 400)}")
+        if incident.components:
+            lines.append(f"    affects: {', '.join(one_line(c, 100) for c in incident.components)}")
+        if incident.url:
+            lines.append(f"    {one_line(incident.url, 300)}")
+    for component in answer.affected_components:
+        status = one_line(component.status, 40).replace("_", " ")
+        lines.append(f"  ! {one_line(component.name, 100)}: {status}")
+    for m in answer.maintenances:
+        lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40)}]")
+    advice = answer.advice
+    lines += ["", one_line(advice.summary, 600)]
+    lines += [f"  {n}. {one_line(step, 300)}" for n, step in enumerate(advice.steps, 1)]
+    lines += [f"  ✗ {one_line(item, 300)}" for item in advice.avoid]
+    return "\n".join(lines)

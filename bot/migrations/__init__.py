@@ -1,1 +1,0 @@
-"""Alembic migrations, shipped inside the package and run by ``bot.store.Store.migrate``."""

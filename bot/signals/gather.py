@@ -1,0 +1,66 @@
+"""The early-warning signals, read where they live: team reports in the database, the probe's
+health in memory. The decisions are ``bot.detect.early_warning.step``'s."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Final
+
+from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
+from bot.signals.probe import Outcome, ProbeHealth
+from bot.store.database import Store
+
+REPORT_WINDOW: Final = timedelta(minutes=10)
+STATE_KEY: Final = "early_warning"
+
+
+class EarlyWarnings:
+    def __init__(
+        self,
+        store: Store,
+        reports_needed: int,
+        probe_health: Callable[[], ProbeHealth] | None,
+    ) -> None:
+        self._store = store
+        self._reports_needed = reports_needed
+        self._probe_health = probe_health
+        self.state = WarningState()
+
+    async def load(self) -> None:
+        saved = await self._store.load_state(STATE_KEY)
+        self.state = WarningState.from_json(saved) if saved else WarningState()
+
+    def api_unreachable(self) -> bool:
+        if self._probe_health is None:
+            return False
+        health = self._probe_health()
+        return health.last is Outcome.UNREACHABLE or health.failing
+
+    async def signals(self, now: datetime) -> list[Signal]:
+        signals: list[Signal] = []
+        if self._probe_health is not None:
+            health = self._probe_health()
+            if health.failing:
+                codes = ", ".join(health.last_codes)
+                signals.append(
+                    Signal(
+                        PROBE_SCOPE,
+                        f"The API answered {codes} to {health.consecutive_failures} probes in a "
+                        "row, and the status page shows nothing yet.",
+                    )
+                )
+        if self._reports_needed > 0:
+            since = now - REPORT_WINDOW
+            if self.state.last_problem_at is not None:
+                since = max(since, self.state.last_problem_at)
+            for team in await self._store.teams_reporting(since, self._reports_needed):
+                codes = ", ".join(team.codes) if team.codes else "errors"
+                signals.append(
+                    Signal(
+                        f"team:{team.platform}:{team.workspace}",
+                        f"{team.people} people on this team reported {codes} in the last 10 "
+                        "minutes, and the status page shows nothing yet.",
+                    )
+                )
+        return signals

@@ -1,0 +1,115 @@
+"""The database schema, as SQLAlchemy Core tables. Alembic migrations (``bot/store/migrations``)
+create and evolve it; this module is what the code reads and writes through."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no zones)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+state = sa.Table(
+    "state",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.String(255), primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("detected_at", UTCDateTime, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace", sa.String(64), nullable=False, server_default=""),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("components", sa.JSON, nullable=True),
+    sa.Column("source", sa.String(16), nullable=False, server_default="chat"),
+    sa.Column("created_by", sa.String(128), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("disabled_reason", sa.Text, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "workspace", "channel", name="uq_subscription_target"),
+)
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace", sa.String(64), nullable=False, server_default=""),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("code", sa.String(32), nullable=True),
+    sa.Column("reported_at", UTCDateTime, nullable=False),
+    sa.Index("ix_reports_team_time", "platform", "workspace", "reported_at"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(255), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("target_key", sa.Text, nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace", sa.String(64), nullable=False, server_default=""),
+    sa.Column("channel", sa.Text, nullable=False),
+    sa.Column("thread_key", sa.String(255), nullable=True),
+    sa.Column("notice", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+    sa.Column("message_ref", sa.JSON, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("event_id", "target_key", "action", name="uq_outbox_delivery"),
+    sa.Index("ix_outbox_due", "state", "next_attempt_at"),
+)
+
+threads = sa.Table(
+    "threads",
+    metadata,
+    sa.Column("target_key", sa.Text, primary_key=True),
+    sa.Column("thread_key", sa.String(255), primary_key=True),
+    sa.Column("root_ref", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,138 @@
+"""The core as adapters see it: ``Core.handle`` with the real store, watcher and dispatcher,
+and a recording chat platform behind the delivery port."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiohttp import web
+
+from bot.api import ChatContext
+from bot.ask.answers import StatusAnswer, TextAnswer
+from bot.clock import utc_now
+from bot.conversation import Core
+from bot.dispatcher import Dispatcher
+from bot.metrics import Metrics
+from bot.notify.notices import NoticeKind
+from bot.notify.ports import PermanentDeliveryError
+from bot.settings import Settings
+from fakes.statuspage import FakeStatuspage, scenario_steps
+from tests.integration.helpers import Wired, wired
+
+ADMIN = ChatContext("slack", "C1", "U1", workspace="T1", user_name="ada")
+MEMBER = ChatContext("slack", "C1", "U2", workspace="T1", can_manage=False)
+
+
+@pytest.fixture
+async def bot(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[tuple[Core, Wired]]:
+    """A core whose dispatcher runs six seconds ahead, so the test alert's resolution (due
+    five seconds after its start) is delivered at once."""
+    statuspage.set_step(scenario_steps("api-elevated-errors")[1])
+    async with wired(database_url, statuspage.url) as w:
+        await w.watcher.poll()
+        ahead = Dispatcher(
+            w.store, {"slack": w.chat}, lambda: utc_now() + timedelta(seconds=6), Metrics()
+        )
+        core = Core(
+            Settings(), w.store, w.watcher, web.Application(), utc_now, Metrics(), ahead.wake
+        )
+        runner = asyncio.create_task(ahead.run())
+        try:
+            yield core, w
+        finally:
+            runner.cancel()
+            await ahead.close()
+
+
+async def test_the_test_word_posts_a_sample_then_resolves_it_in_its_thread(
+    bot: tuple[Core, Wired],
+) -> None:
+    core, w = bot
+    answer = await core.handle("test", ADMIN)
+    await _until(lambda: len(w.chat.sent) == 3)
+    assert isinstance(answer, TextAnswer)
+    assert answer.ok
+    assert "Posted a test alert" in answer.text
+    sent = w.chat.sent
+    assert [(s.action, s.notice.kind) for s in sent] == [
+        ("post", NoticeKind.INCIDENT_STARTED),
+        ("reply", NoticeKind.INCIDENT_RESOLVED),
+        ("edit", NoticeKind.INCIDENT_STARTED),
+    ]
+    assert all(s.notice.is_test for s in sent)
+    assert sent[1].broadcast
+    assert sent[2].notice.ended_at is not None
+
+
+async def test_the_test_word_needs_the_subscribe_permission(bot: tuple[Core, Wired]) -> None:
+    core, w = bot
+    answer = await core.handle("test", MEMBER)
+    assert isinstance(answer, TextAnswer)
+    assert not answer.ok
+    assert "manage" in answer.text
+    assert await w.store.pending_count() == 0
+
+
+async def test_the_test_word_runs_once_a_minute_per_channel(bot: tuple[Core, Wired]) -> None:
+    core, _ = bot
+    first = await core.handle("test", ADMIN)
+    again = await core.handle("test", ADMIN)
+    elsewhere = await core.handle("test", ChatContext("slack", "C2", "U1", workspace="T1"))
+    assert isinstance(first, TextAnswer)
+    assert isinstance(again, TextAnswer)
+    assert isinstance(elsewhere, TextAnswer)
+    assert first.ok
+    assert elsewhere.ok
+    assert not again.ok
+    assert "less than a minute ago" in again.text
+
+
+async def test_the_test_word_says_plainly_when_it_cannot_post(bot: tuple[Core, Wired]) -> None:
+    core, w = bot
+    w.chat.fail_next = [PermanentDeliveryError("not_in_channel")]
+    answer = await core.handle("test", ADMIN)
+    assert isinstance(answer, TextAnswer)
+    assert not answer.ok
+    assert "could not post here (not_in_channel)" in answer.text
+    assert "/invite @is-claude-down" in answer.text
+
+
+async def test_subscribing_mid_incident_announces_it_once_with_its_latest_update(
+    bot: tuple[Core, Wired],
+) -> None:
+    core, w = bot
+    answer = await core.handle("subscribe", ADMIN)
+    await core.handle("subscribe", ADMIN)  # twice: still one notice
+    await _until(lambda: len(w.chat.sent) >= 1)
+    await asyncio.sleep(0.2)
+    assert isinstance(answer, TextAnswer)
+    assert (
+        answer.channel_note
+        == "ada subscribed this channel to Claude status alerts (all components)."
+    )
+    assert [s.notice.kind for s in w.chat.sent] == [NoticeKind.INCIDENT_STARTED]
+
+
+async def test_reports_are_counted_per_team_and_change_the_advice(bot: tuple[Core, Wired]) -> None:
+    core, _ = bot
+    for user in ("U1", "U2", "U2"):
+        await core.handle("report 503", ChatContext("slack", "C1", user, workspace="T1"))
+    other_team = await core.handle("503", ChatContext("slack", "C9", "U7", workspace="T2"))
+    same_team = await core.handle("503", ChatContext("slack", "C5", "U9", workspace="T1"))
+    assert isinstance(same_team, StatusAnswer)
+    assert isinstance(other_team, StatusAnswer)
+    assert same_team.advice.team_reports == 2
+    assert other_team.advice.team_reports == 0
+
+
+async def _until(check: object, timeout: float = 5.0) -> None:
+    assert callable(check)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.02)
