@@ -20,8 +20,8 @@ from bench.config import Config
 from bench.fakes import LimitedDiscord, LimitedSlack, Steps, Window
 from bot.clock import utc_now
 from bot.notify.ports import Target
+from bot.store import Store
 from bot.store import tables as t
-from bot.store.database import Store
 from fakes.discord_api import GENERAL, TOKEN
 from fakes.slack_api import SIGNING_SECRET
 from fakes.statuspage import FIXTURES, FakeStatuspage

@@ -21,6 +21,7 @@ from bot.dispatcher import Dispatcher
 from bot.leader import PollerLease
 from bot.metrics import Metrics
 from bot.notify import routing
+from bot.notify.deliveries import Subscription
 from bot.notify.ports import ChatAdapter, Target
 from bot.poller import Watcher
 from bot.schedule import PollSchedule
@@ -28,7 +29,7 @@ from bot.settings import Settings
 from bot.signals.gather import EarlyWarnings
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
-from bot.store.database import Store, Subscription
+from bot.store import Store
 from bot.web import create_app
 
 log = logging.getLogger(__name__)

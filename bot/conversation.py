@@ -25,11 +25,12 @@ from bot.detect.early_warning import PROBE_SCOPE
 from bot.detect.view import StatusView
 from bot.metrics import Metrics
 from bot.notify import routing, samples
+from bot.notify.deliveries import Delivery, Subscription
 from bot.notify.notices import Action
 from bot.notify.ports import Target
 from bot.settings import Settings
 from bot.statuspage import components, recording
-from bot.store.database import Delivery, Store, Subscription
+from bot.store import Store
 
 if TYPE_CHECKING:
     from aiohttp import web

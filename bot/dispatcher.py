@@ -32,7 +32,8 @@ from bot.notify.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
-from bot.store.database import OutboxRow, Store
+from bot.store import Store
+from bot.store.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,14 @@ from bot.detect.feed_health import FeedHealth
 from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
 from bot.notify import routing
+from bot.notify.deliveries import Delivery
 from bot.signals import gather as warnings_watch
 from bot.signals.gather import EarlyWarnings
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
 from bot.statuspage.models import IncidentList, MaintenanceList
 from bot.statuspage.snapshot import Snapshot, build, needs_history
-from bot.store.database import Delivery, Store
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 DocT = TypeVar("DocT", IncidentList, MaintenanceList)

@@ -59,7 +59,7 @@ async def _last_known(settings: Settings) -> Snapshot | None:
     url = settings.database_url
     if url.startswith("sqlite") and not await asyncio.to_thread(_exists, url.split("///", 1)[-1]):
         return None
-    from bot.store.database import Store  # the database only matters when the feed failed
+    from bot.store import Store  # the database only matters when the feed failed
 
     store = Store.open(url)
     try:

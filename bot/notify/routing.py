@@ -24,8 +24,8 @@ from bot.detect.events import (
 )
 from bot.detect.view import StatusView
 from bot.notify.compose import CHAT_KINDS, incident_component_ids, plan
+from bot.notify.deliveries import Delivery, Subscription
 from bot.statuspage.models import Incident
-from bot.store.database import Delivery, Subscription
 
 CONSOLE = "console"
 

@@ -9,7 +9,7 @@ from typing import Final
 
 from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
 from bot.signals.probe import Outcome, ProbeHealth
-from bot.store.database import Store
+from bot.store import Store
 
 REPORT_WINDOW: Final = timedelta(minutes=10)
 STATE_KEY: Final = "early_warning"

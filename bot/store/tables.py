@@ -103,6 +103,10 @@ outbox = sa.Table(
     sa.Column("claimed_until", UTCDateTime, nullable=True),
     sa.UniqueConstraint("event_id", "target_key", "action", name="uq_outbox_delivery"),
     sa.Index("ix_outbox_due", "state", "next_attempt_at"),
+    # Migration 0003: "what does this channel send next" in one probe, and one platform's due
+    # rows walked in order (the paced platform's heads are taken first).
+    sa.Index("ix_outbox_target_pending", "target_key", "state", "id"),
+    sa.Index("ix_outbox_platform_due", "platform", "state", "next_attempt_at"),
 )
 
 threads = sa.Table(

@@ -163,7 +163,7 @@ CHECK_INSTALLED = textwrap.dedent(
     for entry in found.values():
         module = entry.load().__module__
         assert pathlib.Path(sys.modules[module].__file__).is_relative_to(venv), module
-    from bot.store.database import Store
+    from bot.store import Store
     async def migrate():
         store = Store.open("sqlite+aiosqlite:///" + sys.argv[1])
         try:

@@ -21,7 +21,7 @@ from bot.notify.ports import (
 from bot.notify.ports import Target as Target
 from bot.poller import Watcher
 from bot.statuspage.client import FeedClient
-from bot.store.database import Store
+from bot.store import Store
 
 CONSOLE = Target(routing.CONSOLE, "stdout")
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
+from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import PermanentDeliveryError, Target, TransientDeliveryError
-from bot.store.database import Delivery, Store
+from bot.store import Store
 from tests.integration.helpers import RecordingChat
 
 A = Target("slack", "CA", "T1")

@@ -23,7 +23,7 @@ from bot.poller import Watcher
 from bot.signals.gather import EarlyWarnings
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
-from bot.store.database import Store
+from bot.store import Store
 from fakes.anthropic_api import FakeAnthropic, fake_anthropic
 from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.helpers import RecordingChat

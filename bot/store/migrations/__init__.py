@@ -1,1 +1,1 @@
-"""Alembic migrations, shipped inside the package and run by ``bot.store.database.Store.migrate``."""
+"""Alembic migrations, shipped inside the package and run by ``bot.store.engine.Database.migrate``."""

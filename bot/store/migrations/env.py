@@ -1,4 +1,4 @@
-"""Alembic environment: always handed a live connection by ``bot.store.database`` (no alembic.ini)."""
+"""Alembic environment: always handed a live connection by ``bot.store.engine`` (no alembic.ini)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ from bot.settings import AlertChannel, Secret, Settings
 from bot.statuspage.client import FeedClient
 from bot.statuspage.models import IncidentList, Summary
 from bot.statuspage.snapshot import build as build_snapshot
-from bot.store.database import Store
+from bot.store import Store
 from fakes.discord_api import TOKEN, FakeDiscord
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "statuspage"

@@ -10,7 +10,7 @@ import pytest
 import adapters.discord.listeners as listeners
 from adapters.discord import DiscordAdapter
 from bot.notify.ports import Target
-from bot.store.database import Store
+from bot.store import Store
 from fakes.discord_api import (
     ALERTS,
     BOT_ID,

@@ -18,7 +18,7 @@ from bot.metrics import Metrics
 from bot.notify.ports import ChatAdapter
 from bot.poller import Watcher
 from bot.settings import Settings
-from bot.store.database import Store
+from bot.store import Store
 from fakes.discord_api import ALERTS, MEMBER, MOD, READ_ONLY, FakeDiscord
 from tests.integration.discord.conftest import SOURCE, Page, discord_settings
 from tests.integration.discord.messages import answer_to, text_of

@@ -28,12 +28,12 @@ from bot.detect.events import (
 )
 from bot.detect.view import StatusView
 from bot.notify.compose import plan
+from bot.notify.deliveries import Subscription
 from bot.notify.notices import Action, NoticeKind, Severity
 from bot.notify.ports import Target
 from bot.notify.routing import catch_up, deliveries
 from bot.statuspage.models import Incident
 from bot.statuspage.snapshot import Snapshot, build, needs_history
-from bot.store.database import Subscription
 from tests.unit.helpers import (
     CLAUDE_API,
     CLAUDE_CODE,

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import utc_now
+from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import Target
 from bot.settings import load
-from bot.store.database import Delivery, Store
+from bot.store import Store
 
 pytestmark = pytest.mark.postgres
 

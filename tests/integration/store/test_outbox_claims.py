@@ -15,9 +15,10 @@ import pytest
 from bot.clock import utc_now
 from bot.dispatcher import Dispatcher, Pacer
 from bot.metrics import Metrics
+from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import MessageRef, Target
-from bot.store.database import Delivery, Store
+from bot.store import Store
 from tests.integration.helpers import RecordingChat
 
 LEASE = timedelta(seconds=15)

@@ -1,0 +1,52 @@
+"""Threads: the root message of each (channel, thread key), so replies and edits find it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.notify.ports import MessageRef, Target
+from bot.store import tables as t
+from bot.store.engine import Database, upsert
+
+
+class Threads(Database):
+    async def thread_root(self, target: Target, thread_key: str) -> MessageRef | None:
+        async with self.engine.connect() as conn:
+            result = await conn.execute(
+                sa.select(t.threads.c.root_ref).where(
+                    t.threads.c.target_key == target.key, t.threads.c.thread_key == thread_key
+                )
+            )
+            value = result.scalar_one_or_none()
+            return MessageRef.from_json(value) if value else None
+
+    async def set_thread(
+        self, target: Target, thread_key: str, ref: MessageRef, now: datetime
+    ) -> None:
+        async with self.engine.begin() as conn:
+            await put_thread_root(conn, target.key, thread_key, ref, now)
+
+
+async def put_thread_root(
+    conn: AsyncConnection, target_key: str, thread_key: str, ref: MessageRef, now: datetime
+) -> None:
+    """Insert or replace the thread's root in one statement (an upsert on the key)."""
+    values = {
+        "target_key": target_key,
+        "thread_key": thread_key,
+        "root_ref": ref.to_json(),
+        "created_at": now,
+    }
+    insert = upsert(conn, t.threads).values(**values)
+    await conn.execute(
+        insert.on_conflict_do_update(
+            index_elements=[t.threads.c.target_key, t.threads.c.thread_key],
+            set_={
+                "root_ref": insert.excluded.root_ref,
+                "created_at": insert.excluded.created_at,
+            },
+        )
+    )
