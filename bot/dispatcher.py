@@ -32,8 +32,7 @@ from bot.notify.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
-from bot.store import Store
-from bot.store.outbox import OutboxRow
+from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 

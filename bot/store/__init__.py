@@ -10,7 +10,7 @@ two; a caller still reads ``store.claim_due(...)`` and never learns which file h
 from __future__ import annotations
 
 from bot.store.claims import Claims
-from bot.store.outbox import Outbox
+from bot.store.outbox import Outbox, OutboxRow
 from bot.store.reports import Reports
 from bot.store.state import PollState
 from bot.store.subscriptions import Subscriptions
@@ -21,4 +21,4 @@ class Store(PollState, Subscriptions, Reports, Outbox, Claims, Threads):
     """The database, every table group of it."""
 
 
-__all__ = ["Store"]
+__all__ = ["OutboxRow", "Store"]
