@@ -1,59 +1,17 @@
-"""The console adapter: prints notices for ``watch`` (and ``serve`` with no chat platform)."""
+"""The console: prints notices for ``watch`` (and ``serve`` with no chat platform).
+
+``build`` is the ``console`` entry point of ``is_claude_down.adapters``.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import TextIO
 
+from adapters.console.adapter import ConsoleAdapter
 from bot.api import CoreAPI
-from bot.cli.terminal import notice_text
-from bot.notify.notices import Notice
-from bot.notify.ports import ChatAdapter, MessageRef, Target
 from bot.settings import Settings
 
-
-class ConsoleDelivery:
-    """Implements ``ChatAdapter`` on a text stream. Replies are indented under their root."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._colour = stream.isatty()
-        self._count = 0
-
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
-        return self._print(notice_text(notice, colour=self._colour))
-
-    async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
-    ) -> MessageRef:
-        text = notice_text(notice, colour=self._colour)
-        return self._print("  ↳ " + text.replace("\n", "\n    "))
-
-    async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
-        text = notice_text(notice, colour=self._colour, edited=True)
-        self._print("  ✎ " + text.replace("\n", "\n    "))
-
-    def _print(self, text: str) -> MessageRef:
-        self._count += 1
-        print(text, file=self._stream, flush=True)
-        return MessageRef(channel="stdout", id=str(self._count))
-
-
-class ConsoleAdapter:
-    name = "console"
-
-    def __init__(self, stream: TextIO) -> None:
-        self._delivery = ConsoleDelivery(stream)
-
-    def deliveries(self) -> Mapping[str, ChatAdapter]:
-        return {"console": self._delivery}
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
+__all__ = ["ConsoleAdapter", "build"]
 
 
 def build(settings: Settings, core: CoreAPI) -> ConsoleAdapter:

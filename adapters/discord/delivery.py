@@ -1,9 +1,8 @@
 """Alerts into Discord channels: through the bot (REST calls of discord.py, which keeps its
 own rate-limit buckets) and through webhooks (plain HTTP, no bot at all).
 
-Both implement the core's ``ChatAdapter`` and map Discord's answers onto its errors: a
-channel or webhook that is gone or forbidden is permanent (the dispatcher disables the
-subscription), a deleted thread root is ``ThreadGoneError``, everything else is transient.
+Both implement the core's ``ChatAdapter``; ``errors`` maps Discord's answers onto the core's
+delivery errors.
 """
 
 from __future__ import annotations
@@ -17,62 +16,13 @@ import aiohttp
 import discord
 from yarl import URL
 
+from adapters.discord import errors
 from adapters.discord.render import Message, notice_message
 from bot.notify.notices import Notice
-from bot.notify.ports import (
-    DeliveryError,
-    MessageRef,
-    PermanentDeliveryError,
-    Target,
-    ThreadGoneError,
-    TransientDeliveryError,
-)
+from bot.notify.ports import MessageRef, PermanentDeliveryError, Target, TransientDeliveryError
 
 NO_MENTIONS: Final = discord.AllowedMentions.none()
 WEBHOOK_TIMEOUT: Final = aiohttp.ClientTimeout(total=20)
-
-UNKNOWN_MESSAGE: Final = 10008
-GONE_CODES: Final = {
-    10003: "the channel no longer exists (Unknown Channel)",
-    10004: "the server no longer exists or removed the bot (Unknown Guild)",
-    10015: "the webhook was deleted (Unknown Webhook)",
-    50001: "the bot has no access to the channel (Missing Access)",
-    50007: "Discord does not let the bot message this user",
-    50008: "the channel does not take messages",
-    50013: "the bot lacks permissions in the channel (Missing Permissions)",
-    50027: "the webhook's token is no longer valid",
-    50083: "the thread is archived",
-}
-"""Discord error codes after which a target will never work again."""
-
-
-def _is_reference_error(text: str) -> bool:
-    # A reply to a deleted message with fail_if_not_exists answers 400 Invalid Form Body
-    # (50035) with the error under "message_reference".
-    return "message_reference" in text
-
-
-def _classify(status: int, code: int, text: str, retry_after: float | None) -> DeliveryError:
-    """Discord's answer to a failed call, as the error the dispatcher acts on."""
-    if status == 429:
-        return TransientDeliveryError("Discord rate limit", retry_after=retry_after)
-    if code == UNKNOWN_MESSAGE or (code == 50035 and _is_reference_error(text)):
-        return ThreadGoneError("the thread's start message was deleted")
-    if code in GONE_CODES:
-        return PermanentDeliveryError(GONE_CODES[code])
-    if status == 401:
-        return PermanentDeliveryError("Discord refused the credentials (401)")
-    if status in (403, 404):
-        return PermanentDeliveryError(f"Discord answered {status} (error code {code})")
-    if status >= 500:
-        return TransientDeliveryError(f"Discord answered {status}")
-    # A 400 is about this one message, not the channel: do not disable the subscription.
-    return TransientDeliveryError(f"Discord refused the message: {status} code {code}")
-
-
-def _network_error(error: BaseException) -> TransientDeliveryError:
-    # Only the type: aiohttp's messages can include the URL, and a webhook URL is a secret.
-    return TransientDeliveryError(f"cannot reach Discord: {type(error).__name__}")
 
 
 class BotDelivery:
@@ -104,7 +54,7 @@ class BotDelivery:
                 content=rendered.content, embeds=_embeds(rendered), allowed_mentions=NO_MENTIONS
             )
         except Exception as error:
-            raise self._map(error) from error
+            raise errors.from_exception(error) from error
 
     async def _send(
         self, target: Target, notice: Notice, reference: discord.MessageReference | None
@@ -125,7 +75,7 @@ class BotDelivery:
                     mention_author=False,
                 )
         except Exception as error:
-            raise self._map(error) from error
+            raise errors.from_exception(error) from error
         return MessageRef(channel=str(sent.channel.id), id=str(sent.id))
 
     def _channel(self, target: Target) -> discord.PartialMessageable:
@@ -135,19 +85,6 @@ class BotDelivery:
             raise PermanentDeliveryError(f"{target.channel!r} is not a Discord channel id")
         guild = int(target.workspace) if target.workspace and target.workspace.isdigit() else None
         return self._client.get_partial_messageable(int(target.channel), guild_id=guild)
-
-    @staticmethod
-    def _map(error: Exception) -> DeliveryError:
-        if isinstance(error, DeliveryError):
-            return error
-        if isinstance(error, discord.RateLimited):
-            return TransientDeliveryError("Discord rate limit", retry_after=error.retry_after)
-        if isinstance(error, discord.HTTPException):
-            retry = _retry_after(error.response.headers, None) if error.status == 429 else None
-            return _classify(error.status, error.code, error.text, retry)
-        if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
-            return _network_error(error)
-        raise error
 
 
 class WebhookDelivery:
@@ -193,11 +130,11 @@ class WebhookDelivery:
                     return data
                 code = data.get("code", 0) if isinstance(data, dict) else 0
                 text = str(data.get("message", "")) if isinstance(data, dict) else ""
-                raise _classify(
-                    response.status, int(code), text, _retry_after(response.headers, data)
+                raise errors.classify(
+                    response.status, int(code), text, errors.retry_after(response.headers, data)
                 )
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise _network_error(error) from None
+            raise errors.network_error(error) from None
 
 
 def _webhook_url(target: Target, message_id: str | None = None) -> URL:
@@ -235,13 +172,3 @@ async def _json(response: aiohttp.ClientResponse) -> Any:
         return json.loads(text) if text.strip() else {}
     except ValueError:
         return {}
-
-
-def _retry_after(headers: Mapping[str, str], data: Any) -> float | None:
-    """Seconds to wait after a 429: the JSON body's ``retry_after``, else ``Retry-After``."""
-    if isinstance(data, dict) and isinstance(data.get("retry_after"), int | float):
-        return float(data["retry_after"])
-    try:
-        return float(headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None

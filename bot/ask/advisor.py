@@ -13,8 +13,9 @@ from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.ask.symptoms import Symptom, SymptomClass
 from bot.detect.view import StatusView, Verdict
 from bot.statuspage.models import Incident
+from bot.wording import age_text
 
-__all__ = ["Advice", "AdviceKind", "Verdict", "advise", "age_text"]
+__all__ = ["Advice", "AdviceKind", "Verdict", "advise"]
 
 
 @dataclass(frozen=True)
@@ -87,18 +88,6 @@ def advise(
         steps=tuple(step.format_map(values) for step in play.steps),
         avoid=play.avoid,
     )
-
-
-def age_text(then: datetime, now: datetime) -> str:
-    """``"12 min ago"``, ``"3 h ago"``, ``"2 days ago"``; never negative."""
-    seconds = max(0.0, (now - then).total_seconds())
-    if seconds < 90:
-        return "just now"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min ago"
-    if seconds < 36 * 3600:
-        return f"{round(seconds / 3600)} h ago"
-    return f"{round(seconds / 86400)} days ago"
 
 
 def _placeholders(

@@ -1,7 +1,9 @@
 """Notices and answers as terminal text (`watch`, `status`): colour on a terminal, plain otherwise.
 
-Feed text is untrusted here too: control characters (escape sequences that could rewrite the
-terminal) are removed before anything is printed.
+Feed text is untrusted here too: whole escape sequences (that could rewrite the terminal) are
+removed, then ``bot.wording.clean`` drops every invisible or control character left, before
+anything is printed. The first line of ``status`` stays the bare verdict word (``DEGRADED:``)
+that scripts and the README read.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
-from bot.ask.advisor import age_text
 from bot.ask.answers import StatusAnswer
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import duration_text
+from bot.wording import age_text, duration_text, seen_early, status_label
+from bot.wording import clean as clean_untrusted
 
 MAX_TEXT = 2000
 COLOURS = {
@@ -48,18 +50,16 @@ LABELS = {
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
     r"|\x9b[0-?]*[ -/]*[@-~]"  # the same, 8-bit
-    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
-    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b\][^\x07\x1b\r\n]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    r"|\x1b[PX^_][^\x1b\r\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
     r"|\x1b[ -/]*[0-~]"  # any other escape
 )
-_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|<br\s*/?>", re.IGNORECASE)
 
 
 def clean(text: str, limit: int = MAX_TEXT) -> str:
-    """Printable text only (newlines kept), ``<br />`` as a newline, cut cleanly at ``limit``."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _ESCAPES.sub("", text).replace("\t", " ")
-    text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
+    """No escape sequences, ``bot.wording.clean`` (newlines kept, ``<br />`` as a newline), cut
+    cleanly at ``limit``."""
+    text = clean_untrusted(_ESCAPES.sub("", text))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -100,7 +100,7 @@ def _details(notice: Notice, edited: bool) -> list[str]:
     if notice.duration_minutes is not None and (edited or notice.kind in CLOSING_KINDS):
         details.append(f"lasted {duration_text(notice.duration_minutes)}")
     if notice.early_warning_minutes:
-        details.append(f"seen early: {notice.early_warning_minutes} min before the status page")
+        details.append(seen_early(notice.early_warning_minutes))
     return details
 
 
@@ -123,7 +123,7 @@ def status_text(answer: StatusAnswer, *, colour: bool) -> str:
         if incident.url:
             lines.append(f"    {one_line(incident.url, 300)}")
     for component in answer.affected_components:
-        status = one_line(component.status, 40).replace("_", " ")
+        status = one_line(status_label(component.status), 40)
         lines.append(f"  ! {one_line(component.name, 100)}: {status}")
     for m in answer.maintenances:
         lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40)}]")

@@ -1,7 +1,8 @@
 """Pure rendering for Slack: notices and answers to message payloads. All escaping lives here.
 
-Nothing in this package does IO or reads the clock; feed and user text is escaped in
-``mrkdwn`` and cut to Block Kit's limits in ``blocks``.
+Nothing in this package does IO or reads the clock. Feed and user text is escaped in
+``markup``, built into Block Kit in ``blocks`` and cut to Slack's sizes in ``limits``; the words
+a user also reads on other platforms come from ``bot.wording``.
 """
 
 from adapters.slack.render.answers import SHARE_ACTION, answer_message, note_message

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any, Final, assert_never
 
 from adapters.slack.render import blocks as b
-from adapters.slack.render import mrkdwn as m
-from adapters.slack.render.notices import EMOJI
-from bot.ask.advisor import Advice, age_text
+from adapters.slack.render import limits
+from adapters.slack.render import markup as m
+from bot.ask.advisor import Advice
 from bot.ask.answers import (
     Answer,
     HelpAnswer,
@@ -24,9 +24,20 @@ from bot.ask.answers import (
     StatusAnswer,
     TextAnswer,
 )
-from bot.detect.view import Verdict
 from bot.notify.notices import Severity
-from bot.wording import duration_text
+from bot.wording import (
+    HISTORY_LEGEND,
+    advice_heading,
+    age_text,
+    and_more,
+    duration_text,
+    headline,
+    history_bar,
+    impact_label,
+    last_days,
+    severity_emoji,
+    warning_outcome,
+)
 
 SHARE_ACTION: Final = "share_answer"
 MAX_INCIDENTS: Final = 5
@@ -35,22 +46,6 @@ MAX_MAINTENANCES: Final = 3
 MAX_PAST: Final = 40
 MAX_BARS: Final = 20
 UPDATE_MAX: Final = 700
-
-VERDICT: Final[dict[Verdict, tuple[str, str]]] = {
-    Verdict.OPERATIONAL: ("🟢", "No, Claude is up"),
-    Verdict.DEGRADED: ("🟡", "Claude is degraded"),
-    Verdict.OUTAGE: ("🔴", "Yes, Claude is having an outage"),
-    Verdict.UNKNOWN: ("❔", "Unknown: I can't read the status page"),
-}
-
-SQUARE: Final[dict[str, str]] = {
-    "none": "🟩",
-    "minor": "🟨",
-    "major": "🟧",
-    "critical": "🟥",
-    "maintenance": "🟦",
-}
-NO_DATA: Final = "⬜"
 
 
 def answer_message(
@@ -79,31 +74,31 @@ def answer_message(
         body.append(b.context(f"Shared by {who}"))
     if share:
         body.append(b.button("📣 Share in channel", SHARE_ACTION, share))
-    return {"text": b.cut(text, b.FALLBACK_MAX), "blocks": b.capped(body, "…and more")}
+    return {"text": limits.cut(text, limits.FALLBACK_MAX), "blocks": b.capped(body, "… and more")}
 
 
 def note_message(note: str) -> dict[str, Any]:
     """A public line in the channel (who subscribed it), from the core's words."""
-    line = m.body(note, b.SECTION_MAX)
+    line = m.body(note, limits.SECTION_MAX)
     return {"text": line, "blocks": [b.section(line)]}
 
 
 def _status(a: StatusAnswer) -> tuple[str, list[b.Block]]:
-    emoji, verdict = VERDICT[a.verdict]
+    emoji, verdict = headline(a.verdict)
     description = m.inline(a.description, 200)
-    headline = f"{emoji} *{verdict}*" + (f" · {description}" if description else "")
-    out: list[b.Block] = [b.section(headline)]
+    first = f"{emoji} *{verdict}*" + (f" · {description}" if description else "")
+    out: list[b.Block] = [b.section(first)]
     for incident in a.incidents[:MAX_INCIDENTS]:
         out.extend(_incident(incident, a.now))
     if len(a.incidents) > MAX_INCIDENTS:
         more = len(a.incidents) - MAX_INCIDENTS
-        out.append(b.context(f"…and {more} more on {m.link(a.source, m.host(a.source))}"))
+        out.append(b.context(f"{and_more(more)} on {m.link(a.source, m.host(a.source))}"))
     affected = a.affected_components
     if affected:
         shown = affected[:MAX_COMPONENTS]
         lines = [f"• {m.inline(c.name, 200)}: {m.words(c.status)}" for c in shown]
         if len(affected) > MAX_COMPONENTS:
-            lines.append(f"…and {len(affected) - MAX_COMPONENTS} more")
+            lines.append(and_more(len(affected) - MAX_COMPONENTS))
         out.extend(b.sections(lines, "*Affected components*"))
     for maintenance in a.maintenances[:MAX_MAINTENANCES]:
         out.append(b.section(_maintenance(maintenance)))
@@ -118,9 +113,9 @@ def _status(a: StatusAnswer) -> tuple[str, list[b.Block]]:
 
 
 def _incident(i: IncidentLine, now: datetime) -> list[b.Block]:
-    emoji = EMOJI.get(Severity.from_impact(i.impact), EMOJI[Severity.UNKNOWN])
+    emoji = severity_emoji(Severity.from_impact(i.impact))
     began = f"began {age_text(i.started_at, now)}"
-    facts = [f"{m.words(i.impact)} impact", m.words(i.status), began]
+    facts = [m.inline(impact_label(i.impact), 100), m.words(i.status), began]
     head = f"{emoji} *{m.link(i.url, i.name, 500)}*\n" + " · ".join(facts)
     if i.components:
         head += "\nAffects: " + ", ".join(m.inline(c, 200) for c in i.components[:MAX_COMPONENTS])
@@ -135,12 +130,12 @@ def _maintenance(mt: MaintenanceLine) -> str:
     window = ""
     if mt.scheduled_for and mt.scheduled_until:
         window = f" · {m.when(mt.scheduled_for)} → {m.when(mt.scheduled_until, '{time}')}"
-    return f"🔵 *Maintenance:* {m.link(mt.url, mt.name)} · {m.words(mt.status)}{window}"
+    emoji = severity_emoji(Severity.MAINTENANCE)
+    return f"{emoji} *Maintenance:* {m.link(mt.url, mt.name)} · {m.words(mt.status)}{window}"
 
 
 def _advice(advice: Advice) -> str:
-    code = m.inline(advice.code, 40) if advice.code else ""
-    heading = f"*What to do about {code}*" if code else "*What to do*"
+    heading = f"*{m.inline(advice_heading(advice.code and advice.code[:40]), 80)}*"
     since = f" (seen for {advice.since_minutes} min)" if advice.since_minutes is not None else ""
     lines = [heading + since, m.linked(advice.summary)]
     lines += [f"{n}. {m.linked(step, 600)}" for n, step in enumerate(advice.steps, 1)]
@@ -150,49 +145,41 @@ def _advice(advice: Advice) -> str:
 
 def _history(h: HistoryAnswer) -> tuple[str, list[b.Block]]:
     days = len(h.days)
-    out: list[b.Block] = [b.section(f"📅 *The last {days} days*")]
-    bars = [
-        "".join(SQUARE.get(day, NO_DATA) for day in bar.days) + f"  {m.inline(bar.name, 120)}"
-        for bar in h.bars[:MAX_BARS]
-    ]
+    out: list[b.Block] = [b.section(f"📅 *{last_days(days)}*")]
+    bars = [f"{history_bar(bar.days)}  {m.inline(bar.name, 120)}" for bar in h.bars[:MAX_BARS]]
     out.extend(b.sections(bars))
     if h.days:
         span = f"{h.days[0]:%a %d %b} → {h.days[-1]:%a %d %b}"
-        legend = "🟩 none 🟨 minor 🟧 major 🟥 critical 🟦 maintenance"
-        out.append(b.context(span, legend))
+        out.append(b.context(span, HISTORY_LEGEND))
     if h.incidents:
         lines = [_past(i) for i in h.incidents[:MAX_PAST]]
         if len(h.incidents) > MAX_PAST:
-            lines.append(f"…and {len(h.incidents) - MAX_PAST} more")
+            lines.append(and_more(len(h.incidents) - MAX_PAST))
         out.extend(b.sections(lines, "*Incidents*"))
     else:
-        out.append(b.section(f"No incidents in the last {days} days."))
+        out.append(b.section(f"No incidents in {last_days(days).lower()}."))
     if h.warnings:
         lines = [_warning(w) for w in h.warnings[:MAX_PAST]]
         out.extend(b.sections(lines, "*Early warnings*"))
     out.append(b.context(f"Source: {m.link(h.source, m.host(h.source))}"))
-    return f"The last {days} days: {len(h.incidents)} incidents", out
+    return f"{last_days(days)}: {len(h.incidents)} incidents", out
 
 
 def _past(i: PastIncident) -> str:
-    emoji = EMOJI.get(Severity.from_impact(i.impact), EMOJI[Severity.UNKNOWN])
+    emoji = severity_emoji(Severity.from_impact(i.impact))
     lasted = duration_text(i.duration_minutes) if i.duration_minutes is not None else "ongoing"
     name = m.link(i.url, i.name, 300)
     return f"{emoji} {name} · {m.words(i.impact)} · {m.when(i.started_at)} · {lasted}"
 
 
 def _warning(w: PastWarning) -> str:
-    when = m.when(w.opened_at)
-    if w.confirmed_incident is not None:
-        name = m.inline(w.confirmed_incident, 200)
-        return f"⏱️ {when} · confirmed by {name}, {w.lead_minutes or 0} min early"
-    if w.closed_at is None:
-        return f"⚠️ {when} · still open"
-    return f"✅ {when} · cleared without an incident"
+    name = w.confirmed_incident
+    emoji, outcome = warning_outcome(name and name[:200], w.lead_minutes, w.closed_at is not None)
+    return f"{emoji} {m.when(w.opened_at)} · {m.inline(outcome, 300)}"
 
 
 def _text(t: TextAnswer) -> tuple[str, list[b.Block]]:
-    line = ("✅ " if t.ok else "⚠️ ") + m.body(t.text, b.SECTION_MAX - 10)
+    line = ("✅ " if t.ok else "⚠️ ") + m.body(t.text, limits.SECTION_MAX - 10)
     return line, [b.section(line)]
 
 

@@ -1,29 +1,22 @@
 """Block Kit pieces, built to Slack's limits so a message is never refused for its size. Pure.
 
-Every text handed to these is already escaped mrkdwn (see ``mrkdwn``); these only cut to the
-limit of the place it goes and mark the text ``verbatim`` so Slack does not auto-link or
-auto-mention anything in it.
+Every text handed to these is already escaped mrkdwn (see ``markup``); these only cut it to
+the limit of the place it goes (``limits``) and mark it ``verbatim`` so Slack does not
+auto-link or auto-mention anything in it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-from adapters.slack.render.mrkdwn import ELLIPSIS, units
+from adapters.slack.render import limits
+from adapters.slack.render.limits import Block
 
-SECTION_MAX: Final = 3000
-CONTEXT_MAX: Final = 2000
-CONTEXT_ELEMENTS_MAX: Final = 10
-BLOCKS_MAX: Final = 50
-FALLBACK_MAX: Final = 3000
-BUTTON_TEXT_MAX: Final = 75
-BUTTON_VALUE_MAX: Final = 2000
-
-Block = dict[str, Any]
+__all__ = ["Block", "button", "capped", "context", "divider", "section", "sections", "text"]
 
 
-def text(mrkdwn: str, limit: int = SECTION_MAX) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": cut(mrkdwn, limit) or " ", "verbatim": True}
+def text(mrkdwn: str, limit: int = limits.SECTION_MAX) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": limits.cut(mrkdwn, limit) or " ", "verbatim": True}
 
 
 def section(mrkdwn: str) -> Block:
@@ -31,8 +24,8 @@ def section(mrkdwn: str) -> Block:
 
 
 def context(*parts: str) -> Block:
-    shown = [p for p in parts if p][:CONTEXT_ELEMENTS_MAX]
-    return {"type": "context", "elements": [text(p, CONTEXT_MAX) for p in shown]}
+    shown = [p for p in parts if p][: limits.CONTEXT_ELEMENTS_MAX]
+    return {"type": "context", "elements": [text(p, limits.CONTEXT_MAX) for p in shown]}
 
 
 def divider() -> Block:
@@ -47,8 +40,12 @@ def button(label: str, action_id: str, value: str) -> Block:
             {
                 "type": "button",
                 "action_id": action_id,
-                "text": {"type": "plain_text", "text": label[:BUTTON_TEXT_MAX], "emoji": True},
-                "value": value[:BUTTON_VALUE_MAX],
+                "text": {
+                    "type": "plain_text",
+                    "text": label[: limits.BUTTON_TEXT_MAX],
+                    "emoji": True,
+                },
+                "value": value[: limits.BUTTON_VALUE_MAX],
             }
         ],
     }
@@ -60,7 +57,7 @@ def sections(lines: list[str], heading: str = "") -> list[Block]:
     current = heading
     for line in lines:
         candidate = f"{current}\n{line}" if current else line
-        if current and units(candidate) > SECTION_MAX:
+        if current and limits.units(candidate) > limits.SECTION_MAX:
             out.append(section(current))
             current = line
         else:
@@ -72,28 +69,6 @@ def sections(lines: list[str], heading: str = "") -> list[Block]:
 
 def capped(blocks: list[Block], note: str) -> list[Block]:
     """At most 50 blocks; when cut, the last one says so (``note`` is escaped mrkdwn)."""
-    if len(blocks) <= BLOCKS_MAX:
+    if len(blocks) <= limits.BLOCKS_MAX:
         return blocks
-    return [*blocks[: BLOCKS_MAX - 1], context(note)]
-
-
-def cut(mrkdwn: str, limit: int) -> str:
-    """Cut already-escaped text at a line or space, never inside an entity or a link."""
-    if units(mrkdwn) <= limit:
-        return mrkdwn
-    budget = limit - units(ELLIPSIS)
-    kept = mrkdwn[:budget]
-    while units(kept) > budget:
-        kept = kept[:-1]
-    for stop in ("\n", " "):
-        at = kept.rfind(stop)
-        if at > len(kept) // 2:
-            kept = kept[:at]
-            break
-    # An entity or a <link|label> cut in half would show raw markup: drop the broken tail.
-    amp, lt = kept.rfind("&"), kept.rfind("<")
-    if amp > kept.rfind(";"):
-        kept = kept[:amp]
-    if lt > kept.rfind(">"):
-        kept = kept[:lt]
-    return kept.rstrip() + ELLIPSIS
+    return [*blocks[: limits.BLOCKS_MAX - 1], context(note)]

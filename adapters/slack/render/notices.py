@@ -10,21 +10,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 from adapters.slack.render import blocks as b
-from adapters.slack.render import mrkdwn as m
+from adapters.slack.render import limits
+from adapters.slack.render import markup as m
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import duration_text
+from bot.wording import EARLY_EMOJI, ended_after, seen_early, severity_emoji
 
 BODY_MAX: Final = 2900
-
-EMOJI: Final[dict[Severity, str]] = {
-    Severity.CRITICAL: "🔴",
-    Severity.MAJOR: "🟠",
-    Severity.MINOR: "🟡",
-    Severity.NONE: "⚪",
-    Severity.MAINTENANCE: "🔵",
-    Severity.RESOLVED: "✅",
-    Severity.UNKNOWN: "❔",
-}
 
 COLOR: Final[dict[Severity, str]] = {
     Severity.CRITICAL: "#c0392b",
@@ -65,11 +56,11 @@ def notice_message(notice: Notice) -> dict[str, Any]:
     """``chat.postMessage`` / ``chat.update`` arguments for ``notice``."""
     title = title_line(notice)
     return {
-        "text": b.cut(title, b.FALLBACK_MAX),
+        "text": limits.cut(title, limits.FALLBACK_MAX),
         "attachments": [
             {
                 "color": COLOR.get(notice.severity, COLOR[Severity.UNKNOWN]),
-                "fallback": b.cut(title, b.FALLBACK_MAX),
+                "fallback": limits.cut(title, limits.FALLBACK_MAX),
                 "blocks": b.capped(_details(notice), "…"),
             }
         ],
@@ -77,18 +68,14 @@ def notice_message(notice: Notice) -> dict[str, Any]:
 
 
 def title_line(notice: Notice) -> str:
-    emoji = EMOJI.get(notice.severity, EMOJI[Severity.UNKNOWN])
+    emoji = severity_emoji(notice.severity)
     name = m.inline(notice.title, 500) or "Claude status"
     test = "🧪 *TEST* · " if notice.is_test else ""
     if notice.ended_at is not None and notice.kind in CLOSED_VERB:
         after = notice.duration_minutes
-        if after is None:
-            span = ""
-        elif after == 0:
-            span = " within a minute"
-        else:
-            span = f" after {duration_text(after)}"
-        return f"{test}{EMOJI[Severity.RESOLVED]} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
+        span = f" {ended_after(after)}" if after is not None else ""
+        resolved = severity_emoji(Severity.RESOLVED)
+        return f"{test}{resolved} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
     label = LABEL.get(notice.kind, "Notice")
     if notice.kind is NoticeKind.INCIDENT_STARTED and notice.severity in _IMPACTS:
         label = f"{notice.severity.value.capitalize()} incident"
@@ -115,12 +102,7 @@ def _details(notice: Notice) -> list[b.Block]:
     if facts:
         out.append(b.context(*facts))
     if notice.early_warning_minutes is not None:
-        out.append(
-            b.context(
-                f"⏱️ Seen early: flagged here {duration_text(notice.early_warning_minutes)} "
-                "before the status page posted it."
-            )
-        )
+        out.append(b.context(f"{EARLY_EMOJI} {m.escape(seen_early(notice.early_warning_minutes))}"))
     if notice.is_test:
         out.append(b.context("🧪 This is a test notice: nothing is wrong."))
     url = m.safe_url(notice.url)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import discord.utils
 import pytest
 
-import adapters.discord as discord_adapter
+import adapters.discord.adapter as discord_adapter
 from adapters.discord import DiscordAdapter, build
 from bot.conversation import Core
 from bot.notify.notices import Notice, NoticeKind, Severity

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from adapters.discord import limits
-from adapters.discord.render import Message, answer_message, escape, notice_message, safe_url
+from adapters.discord.render import Message, answer_message, limits, notice_message
+from adapters.discord.render.markup import escape, safe_url
 from bot.ask.advisor import advise
 from bot.ask.answers import HelpAnswer, TextAnswer
 from bot.ask.grammar import HELP_WORDS
@@ -234,7 +234,7 @@ def test_many_incidents_and_huge_bodies_fit() -> None:
 def test_answers_before_the_feed_was_read() -> None:
     view = StatusView(source="https://status.claude.com", snapshot=None, readable=False)
     message = answer_message(status_answer(view, advise(view, None, None, 0, NOW), NOW))
-    assert message.embeds[0]["title"] == "❔ Claude's status is unknown"
+    assert message.embeds[0]["title"] == "❔ Unknown: I can't read the status page"
     assert "have not read" in valid(message)
 
 

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.slack import render
-from adapters.slack.render import blocks, mrkdwn
+from adapters.slack.render import limits, markup
 from adapters.slack.render.notices import CLOSED_VERB, LABEL
 from bot.ask import status as replies
 from bot.ask.advisor import advise
@@ -55,11 +55,11 @@ def assert_within_limits(payload: dict[str, Any]) -> None:
         assert 1 <= len(group) <= 50
         for block in group:
             if block["type"] == "section":
-                assert 1 <= mrkdwn.units(block["text"]["text"]) <= 3000
+                assert 1 <= limits.units(block["text"]["text"]) <= 3000
             if block["type"] == "context":
                 assert 1 <= len(block["elements"]) <= 10
-                assert all(mrkdwn.units(e["text"]) <= 2000 for e in block["elements"])
-    assert mrkdwn.units(payload["text"]) <= 3000
+                assert all(limits.units(e["text"]) <= 2000 for e in block["elements"])
+    assert limits.units(payload["text"]) <= 3000
 
 
 def hostile_incident_notice() -> Notice:
@@ -71,41 +71,41 @@ def hostile_incident_notice() -> Notice:
 
 
 def test_escape_turns_the_three_control_characters_into_entities() -> None:
-    assert mrkdwn.escape("a & b <!channel> c > d") == "a &amp; b &lt;!channel&gt; c &gt; d"
-    assert mrkdwn.escape("&amp;") == "&amp;amp;"  # shows the feed's text as it was written
+    assert markup.escape("a & b <!channel> c > d") == "a &amp; b &lt;!channel&gt; c &gt; d"
+    assert markup.escape("&amp;") == "&amp;amp;"  # shows the feed's text as it was written
 
 
 def test_inline_text_cannot_close_our_bold_or_open_code() -> None:
-    assert mrkdwn.inline("a *b* `c` ~d~ e_f") == "a ∗b∗ ˋcˋ ∼d∼ e_f"
+    assert markup.inline("a *b* `c` ~d~ e_f") == "a ∗b∗ ˋcˋ ∼d∼ e_f"
 
 
 def test_invisible_and_reordering_characters_are_dropped_but_emoji_stay_whole() -> None:
     assert (
-        mrkdwn.inline("ev\u200beryone \u202etxt.exe\u202c 👩\u200d💻")
+        markup.inline("ev\u200beryone \u202etxt.exe\u202c 👩\u200d💻")
         == "everyone txt.exe 👩\u200d💻"
     )
-    assert mrkdwn.body("line\r\nnext\u2028third\x00", 100) == "line\nnext\nthird"
+    assert markup.body("line\r\nnext\u2028third\x00", 100) == "line\nnext\nthird"
 
 
 def test_a_cut_never_splits_an_entity_and_marks_itself() -> None:
-    cut = mrkdwn.fit("<&>" * 100, 20)
+    cut = markup.fit("<&>" * 100, 20)
     assert cut.endswith("…")
-    assert mrkdwn.units(cut) <= 20
+    assert limits.units(cut) <= 20
     assert re.fullmatch(r"(&lt;|&amp;|&gt;)*…", cut)
 
 
 def test_a_cut_counts_emoji_as_slack_does() -> None:
-    cut = mrkdwn.fit("🔥" * 100, 21)
+    cut = markup.fit("🔥" * 100, 21)
     assert cut == "🔥" * 10 + "…"
 
 
 def test_a_cut_prefers_a_word_boundary() -> None:
-    assert mrkdwn.fit("alpha beta gamma delta", 18) == "alpha beta gamma…"
+    assert markup.fit("alpha beta gamma delta", 18) == "alpha beta gamma…"
 
 
 def test_block_cut_never_leaves_half_a_link() -> None:
     text = "see " + "<https://stspg.io/abc|the status page>" * 3
-    cut = blocks.cut(text, 60)
+    cut = limits.cut(text, 60)
     assert cut.endswith("…")
     assert cut.count("<") == cut.count(">")
 
@@ -126,26 +126,26 @@ def test_block_cut_never_leaves_half_a_link() -> None:
     ],
 )
 def test_links_are_built_only_from_plain_http_urls(url: str | None) -> None:
-    assert mrkdwn.safe_url(url) is None
-    assert mrkdwn.link(url, "<!channel> label") == "&lt;!channel&gt; label"
+    assert markup.safe_url(url) is None
+    assert markup.link(url, "<!channel> label") == "&lt;!channel&gt; label"
 
 
 def test_a_good_link_is_escaped() -> None:
-    assert mrkdwn.link("https://stspg.io/x?a=1&b=2", "A *name*") == (
+    assert markup.link("https://stspg.io/x?a=1&b=2", "A *name*") == (
         "<https://stspg.io/x?a=1&amp;b=2|A ∗name∗>"
     )
 
 
 def test_mentions_are_made_only_from_real_user_ids() -> None:
-    assert mrkdwn.mention("U0ALICE01") == "<@U0ALICE01>"
-    assert mrkdwn.mention("U1> <!channel") is None
-    assert mrkdwn.mention("!here") is None
+    assert markup.mention("U0ALICE01") == "<@U0ALICE01>"
+    assert markup.mention("U1> <!channel") is None
+    assert markup.mention("!here") is None
 
 
 @given(st.text())
 def test_any_text_comes_out_inert_and_within_its_limit(text: str) -> None:
-    for shown in (mrkdwn.inline(text, 100), mrkdwn.body(text, 100), mrkdwn.linked(text, 100)):
-        assert mrkdwn.units(shown) <= 100
+    for shown in (markup.inline(text, 100), markup.body(text, 100), markup.linked(text, 100)):
+        assert limits.units(shown) <= 100
         assert "<" not in OUR_LINK.sub("", shown)
         assert not re.search(r"&(?!amp;|lt;|gt;)", OUR_LINK.sub("", shown))
 
@@ -265,7 +265,7 @@ def test_a_test_notice_is_marked_and_an_early_one_says_how_early() -> None:
     assert payload["text"].startswith("🧪 *TEST* · ")
     shown = "\n".join(message_texts(payload))
     assert "This is a test notice" in shown
-    assert "flagged here 7 min before the status page" in shown
+    assert "the early warning fired 7 min before the status page posted it" in shown
 
 
 def test_a_notice_with_an_unsafe_url_gets_no_link() -> None:
@@ -313,7 +313,7 @@ def test_the_status_answer_reads_verdict_incident_then_advice() -> None:
 
 def test_maintenance_is_shown() -> None:
     shown = "\n".join(message_texts(render.answer_message(status_of("summary-maintenance.json"))))
-    assert "🔵 *Maintenance:*" in shown
+    assert "🔧 *Maintenance:*" in shown
 
 
 def test_an_unread_feed_is_said_plainly() -> None:
@@ -329,7 +329,7 @@ def test_many_incidents_stay_within_fifty_blocks() -> None:
     many = replace(answer, incidents=answer.incidents * 30)
     payload = render.answer_message(many, share="status")
     assert_harmless(payload)
-    assert "…and 25 more" in "\n".join(message_texts(payload))
+    assert "… and 25 more" in "\n".join(message_texts(payload))
 
 
 def test_history_is_a_bar_of_squares_per_component_and_durations() -> None:

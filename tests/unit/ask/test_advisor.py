@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.ask.advisor import Advice, advise, age_text, choose_kind
+from bot.ask.advisor import Advice, advise, choose_kind
 from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.ask.symptoms import Symptom, parse_symptom
 from bot.detect.view import StatusView
@@ -339,20 +339,3 @@ def test_a_word_for_429_is_advised_as_http_429() -> None:
 def test_a_bare_symptom_object_works_like_a_parsed_one() -> None:
     advice = advise(PAGES["operational"](), Symptom("503", 503), 12, 0, NOW)
     assert advice.kind is LOCAL
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (-600, "just now"),
-        (0, "just now"),
-        (89, "just now"),
-        (12 * 60, "12 min ago"),
-        (89 * 60, "89 min ago"),
-        (3 * 3600, "3 h ago"),
-        (35 * 3600, "35 h ago"),
-        (2 * 86400, "2 days ago"),
-    ],
-)
-def test_age_text(seconds: int, text: str) -> None:
-    assert age_text(NOW, NOW + timedelta(seconds=seconds)) == text

@@ -1,33 +1,24 @@
-"""The escaping and cutting every piece of Slack text goes through. Pure.
+"""Slack mrkdwn: the escaping every piece of Slack text goes through, links, dates, mentions. Pure.
 
 Slack parses ``<...>`` as mentions (``<!channel>``, ``<@U1>``, ``<!subteam^S1>``) and links
 (``<url|label>``), and decodes ``&amp;``, ``&lt;``, ``&gt;``. Escaping those three characters
 in every piece of feed or user text is what keeps that text from pinging anyone or forging a
 link; the text objects we build are also ``verbatim`` so Slack does not auto-parse it.
 
-Lengths are counted in UTF-16 code units (what Slack's limits are checked against, and an
-emoji counts double) *after* escaping, and text is cut before escaping so an entity is never
-split.
+Untrusted text is first made plain by ``bot.wording.clean`` (the one list of invisible and
+control characters), then escaped here, and cut to its limit as Slack counts it (``limits``)
+before escaping, so an entity is never split.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Final
 from urllib.parse import urlsplit
 
-ELLIPSIS: Final = "…"
-URL_MAX: Final = 2000
+from adapters.slack.render.limits import ELLIPSIS, URL_MAX, units
+from bot.wording import clean, one_line, status_label
 
-# Invisible characters that can hide or reorder text: zero-width space, non-joiner, word joiner,
-# BOM, and the bidirectional marks, embeddings, overrides and isolates. The zero-width *joiner*
-# stays: emoji sequences (👩‍💻) need it and it cannot form markup.
-_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile("\r\n|[\r\u2028\u2029\x85]")
-_BLANK_LINES = re.compile("\n{3,}")
-_SPACES = re.compile(r"\s+")
 # Markers that open or close mrkdwn styles inside our own markup; a lone one in a feed name
 # would end our bold early or turn the rest of the line into code. Lookalikes keep it readable.
 _MARKERS = str.maketrans({"*": "∗", "`": "ˋ", "~": "∼"})
@@ -35,31 +26,19 @@ _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 
 
-def units(text: str) -> int:
-    """Length as Slack counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def escape(text: str) -> str:
     """``&``, ``<``, ``>`` as entities: the text shows as typed and never forms markup."""
     return text.translate(_ENTITIES)
 
 
-def clean(text: str) -> str:
-    """Newlines normalised, invisible and control characters dropped, blank runs collapsed."""
-    text = _NEWLINES.sub("\n", text).replace("\t", " ")
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
-    return _BLANK_LINES.sub("\n\n", text).strip()
-
-
 def body(text: str, limit: int) -> str:
     """Multi-line feed or user text, escaped, at most ``limit`` units after escaping."""
-    return fit(clean(text), limit)
+    return fit(clean(text).strip(), limit)
 
 
 def inline(text: str, limit: int = 300) -> str:
     """One line of feed or user text to sit inside our own markup (a name, a status)."""
-    return fit(_SPACES.sub(" ", clean(text)).translate(_MARKERS), limit)
+    return fit(one_line(text).translate(_MARKERS), limit)
 
 
 def fit(raw: str, limit: int) -> str:
@@ -135,8 +114,8 @@ def mention(user_id: str | None) -> str | None:
 
 
 def words(status: str) -> str:
-    """A feed enum as words: ``partial_outage`` → ``partial outage``."""
-    return inline(status.replace("_", " "), 80)
+    """A feed status or impact as words: ``partial_outage`` → ``partial outage``."""
+    return inline(status_label(status), 80)
 
 
 _BARE_URL = re.compile(r"https?://[^\s<>|\"]+")
@@ -148,7 +127,7 @@ def linked(text: str, limit: int = 1000) -> str:
     The sentences may carry feed text (an incident name, a shortlink), so every part is still
     escaped and every URL validated.
     """
-    raw = _SPACES.sub(" ", clean(text))
+    raw = one_line(text)
     out: list[str] = []
     last = 0
     for found in _BARE_URL.finditer(raw):

@@ -1,0 +1,91 @@
+"""Notices as Discord messages: one embed in the impact's colour. Pure."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from adapters.discord.render import limits
+from adapters.discord.render.markup import Message, escape, iso, safe_url, stamp, words
+from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.wording import EARLY_EMOJI, ended_after, seen_early, severity_emoji
+
+FOOTER: Final = "is-claude-down"
+NOTICE_TEXT: Final = 3000
+
+SEVERITY_COLOUR: Final = {
+    Severity.NONE: 0x95A5A6,
+    Severity.MINOR: 0xF1C40F,
+    Severity.MAJOR: 0xE67E22,
+    Severity.CRITICAL: 0xE74C3C,
+    Severity.MAINTENANCE: 0x3498DB,
+    Severity.RESOLVED: 0x2ECC71,
+    Severity.UNKNOWN: 0x7F8C8D,
+}
+KIND_LABEL: Final = {
+    NoticeKind.INCIDENT_STARTED: "Incident",
+    NoticeKind.INCIDENT_UPDATED: "Update",
+    NoticeKind.INCIDENT_RESOLVED: "Resolved",
+    NoticeKind.COMPONENT_CHANGED: "Component",
+    NoticeKind.MAINTENANCE_SCHEDULED: "Maintenance scheduled",
+    NoticeKind.MAINTENANCE_STARTED: "Maintenance",
+    NoticeKind.MAINTENANCE_COMPLETED: "Maintenance completed",
+}
+"""Feed notices carry our own title ("Can't read the status page") and need no label."""
+INCIDENT_KINDS: Final = frozenset(
+    {NoticeKind.INCIDENT_STARTED, NoticeKind.INCIDENT_UPDATED, NoticeKind.INCIDENT_RESOLVED}
+)
+
+
+def notice_message(notice: Notice) -> Message:
+    """A notice as one embed. A thread root whose ``ended_at`` is set is its closed form
+    ("Resolved after 47 min"), used to edit the start message."""
+    closed = notice.is_root and notice.ended_at is not None
+    severity = Severity.RESOLVED if closed else notice.severity
+    label = KIND_LABEL.get(notice.kind)
+    if closed:
+        label = _status_word(notice.status)
+    title = escape(notice.title)
+    if label:
+        title = f"{label}: {title}"
+    title = f"{severity_emoji(severity)} {title}"
+    if notice.is_test:
+        title = f"[TEST] {title}"
+
+    lines: list[str] = []
+    minutes = notice.duration_minutes
+    if minutes is not None and (closed or notice.kind is NoticeKind.INCIDENT_RESOLVED):
+        lines.append(f"**{_status_word(notice.status)} {ended_after(minutes)}.**")
+    if notice.early_warning_minutes:
+        lines.append(f"{EARLY_EMOJI} {escape(seen_early(notice.early_warning_minutes))}")
+    if notice.text.strip():
+        lines.append(limits.cut(escape(notice.text.strip()), NOTICE_TEXT))
+
+    fields = [{"name": "Status", "value": words(notice.status) or "—", "inline": True}]
+    if notice.kind in INCIDENT_KINDS and not closed and severity is not Severity.RESOLVED:
+        fields.append({"name": "Impact", "value": words(notice.severity.value), "inline": True})
+    if notice.started_at is not None:
+        fields.append({"name": "Started", "value": stamp(notice.started_at, "f"), "inline": True})
+    if notice.ended_at is not None:
+        fields.append({"name": "Ended", "value": stamp(notice.ended_at, "f"), "inline": True})
+    if notice.components:
+        names = ", ".join(escape(c) for c in notice.components)
+        fields.append({"name": "Components", "value": names, "inline": False})
+
+    footer = FOOTER + (" · test alert, not a real incident" if notice.is_test else "")
+    embed: dict[str, Any] = {
+        "title": title,
+        "color": SEVERITY_COLOUR[severity],
+        "fields": fields,
+        "footer": {"text": footer},
+        "timestamp": iso(notice.at),
+    }
+    if lines:
+        embed["description"] = "\n\n".join(lines)
+    url = safe_url(notice.url)
+    if url:
+        embed["url"] = url
+    return Message(embeds=tuple(limits.fit([embed])))
+
+
+def _status_word(status: str) -> str:
+    return words(status) or "Closed"
