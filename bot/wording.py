@@ -112,6 +112,54 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# --- notices ----------------------------------------------------------------------------
+
+NOTICE_LABEL: Final[Mapping[str, str]] = {
+    "incident_started": "Incident",
+    "incident_updated": "Update",
+    "incident_resolved": "Resolved",
+    "component_changed": "Component status",
+    "maintenance_scheduled": "Maintenance scheduled",
+    "maintenance_started": "Maintenance started",
+    "maintenance_completed": "Maintenance completed",
+    "feed_lost": "Status page unreachable",
+    "feed_restored": "Status page back",
+    "early_warning": "Early warning, not confirmed by the status page",
+    "early_warning_cleared": "Early warning cleared",
+    "early_warning_confirmed": "Confirmed by the status page",
+}
+"""What a notice is, before its title, by ``NoticeKind``: every notice says what it is about on
+its own, also when it stands as a root because its thread is gone."""
+CLOSED_VERB: Final[Mapping[str, str]] = {
+    "incident_started": "Resolved",
+    "maintenance_started": "Completed",
+    "feed_lost": "Readable again",
+    "early_warning": "Cleared",
+}
+"""The label of a thread root edited once its thread ended, by the root's ``NoticeKind``."""
+_IMPACTS: Final = frozenset({"minor", "major", "critical"})
+TEST_EMOJI: Final = "🧪"
+TEST_WORD: Final = "TEST"
+"""Before the label of a test notice (``🧪 TEST``): a test is never mistaken for an incident."""
+TEST_NOTE: Final = "This is a test notice: nothing is wrong."
+
+
+def notice_label(kind: str, severity: str) -> str:
+    """``Major incident``, ``Update``, ``Maintenance started``; ``Notice`` for a kind a newer
+    core added."""
+    if kind == "incident_started" and severity in _IMPACTS:
+        return f"{capitalised(severity)} incident"
+    return NOTICE_LABEL.get(kind, "Notice")
+
+
+def closed_label(kind: str, minutes: int | None) -> str | None:
+    """A closed thread root's label: ``Resolved after 47 min``; None for a kind never closed."""
+    verb = CLOSED_VERB.get(kind)
+    if verb is None or minutes is None:
+        return verb
+    return f"{verb} {ended_after(minutes)}"
+
+
 # --- time -------------------------------------------------------------------------------
 
 

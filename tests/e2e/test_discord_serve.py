@@ -162,7 +162,7 @@ async def test_serve_answers_and_alerts_exactly_once(
     for channel in (bot_alerts(), hook_alerts()):
         root, *replies = channel
         assert len(replies) == 4  # three updates and the resolution
-        assert "Incident:" in text_of(discord_fake.bodies[root["id"]][0])
+        assert "Minor incident:" in text_of(discord_fake.bodies[root["id"]][0])
         assert "Resolved:" in text_of(discord_fake.bodies[replies[-1]["id"]][0])
         (edit,) = edits(discord_fake, root)
         assert "Resolved after" in text_of(edit)

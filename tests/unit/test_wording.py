@@ -3,30 +3,37 @@ Discord and the terminal."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from adapters.discord.render import answer_message as discord_answer
+from adapters.discord.render import notice_message as discord_notice
 from adapters.discord.render.markup import escape as discord_escape
 from adapters.slack.render import answer_message as slack_answer
 from adapters.slack.render import markup as slack_markup
+from adapters.slack.render import notice_message as slack_notice
 from bot.ask.advisor import advise
 from bot.ask.status import status_answer
 from bot.cli import terminal
 from bot.detect.view import Verdict
-from bot.notify.notices import Severity
+from bot.notify.notices import Notice, NoticeKind, Severity
 from bot.wording import (
+    CLOSED_VERB,
     DAY_SQUARE,
     HEADLINE,
     HISTORY_LEGEND,
     NO_DATA,
+    NOTICE_LABEL,
     SEVERITY_EMOJI,
+    TEST_NOTE,
     advice_heading,
     age_text,
     and_more,
     capitalised,
     clean,
+    closed_label,
     duration_text,
     ended_after,
     headline,
@@ -34,6 +41,7 @@ from bot.wording import (
     history_bar,
     impact_label,
     last_days,
+    notice_label,
     one_line,
     seen_early,
     severity_emoji,
@@ -143,6 +151,55 @@ def test_slack_and_discord_give_the_same_headline_for_the_same_view(
     assert slack["text"].startswith(f"{emoji} {words}")
     assert slack["blocks"][0]["text"]["text"].startswith(f"{emoji} *{words}*")
     assert discord.embeds[0]["title"] == headline_text(verdict)
+
+
+# --- notices ------------------------------------------------------------------------------
+
+STARTED = NOW - timedelta(minutes=47)
+
+
+def a_notice(kind: NoticeKind, severity: Severity = Severity.MAJOR) -> Notice:
+    return Notice(
+        kind=kind,
+        title="Elevated errors",
+        severity=severity,
+        status="investigating",
+        text="Looking into it.",
+        at=STARTED,
+        components=("Claude API",),
+        url="https://stspg.io/abc",
+        started_at=STARTED,
+        thread_key="incident:1",
+    )
+
+
+def test_every_notice_kind_has_a_label() -> None:
+    assert set(NOTICE_LABEL) == {k.value for k in NoticeKind}
+    assert set(CLOSED_VERB) <= set(NOTICE_LABEL)
+    assert notice_label(NoticeKind.INCIDENT_STARTED, Severity.CRITICAL) == "Critical incident"
+    assert notice_label(NoticeKind.INCIDENT_STARTED, Severity.NONE) == "Incident"
+    assert notice_label("a kind from a newer core", Severity.MINOR) == "Notice"
+    assert closed_label(NoticeKind.INCIDENT_STARTED, 47) == "Resolved after 47 min"
+    assert closed_label(NoticeKind.MAINTENANCE_STARTED, None) == "Completed"
+    assert closed_label(NoticeKind.INCIDENT_UPDATED, 5) is None
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_slack_and_discord_label_a_notice_the_same_way(kind: NoticeKind) -> None:
+    notice = a_notice(kind)
+    label = notice_label(kind, Severity.MAJOR)
+    assert discord_notice(notice).embeds[0]["title"] == f"🟠 {label}: Elevated errors"
+    assert slack_notice(notice)["text"] == f"🟠 *{label}:* Elevated errors"
+
+
+def test_slack_and_discord_title_a_closed_test_notice_the_same_way() -> None:
+    closed = a_notice(NoticeKind.INCIDENT_STARTED).closed(NOW, "resolved").as_test()
+    assert discord_notice(closed).embeds[0]["title"] == (
+        "🧪 TEST · ✅ Resolved after 47 min: Elevated errors"
+    )
+    assert slack_notice(closed)["text"] == "🧪 *TEST* · ✅ *Resolved after 47 min:* Elevated errors"
+    assert TEST_NOTE in json.dumps(discord_notice(closed).embeds, ensure_ascii=False)
+    assert TEST_NOTE in json.dumps(slack_notice(closed), ensure_ascii=False)
 
 
 # --- impact and status --------------------------------------------------------------------

@@ -7,7 +7,17 @@ from typing import Any, Final
 from adapters.discord.render import limits
 from adapters.discord.render.markup import Message, escape, iso, safe_url, stamp, words
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import EARLY_EMOJI, ended_after, seen_early, severity_emoji
+from bot.wording import (
+    EARLY_EMOJI,
+    TEST_EMOJI,
+    TEST_NOTE,
+    TEST_WORD,
+    closed_label,
+    ended_after,
+    notice_label,
+    seen_early,
+    severity_emoji,
+)
 
 FOOTER: Final = "is-claude-down"
 NOTICE_TEXT: Final = 3000
@@ -21,16 +31,6 @@ SEVERITY_COLOUR: Final = {
     Severity.RESOLVED: 0x2ECC71,
     Severity.UNKNOWN: 0x7F8C8D,
 }
-KIND_LABEL: Final = {
-    NoticeKind.INCIDENT_STARTED: "Incident",
-    NoticeKind.INCIDENT_UPDATED: "Update",
-    NoticeKind.INCIDENT_RESOLVED: "Resolved",
-    NoticeKind.COMPONENT_CHANGED: "Component",
-    NoticeKind.MAINTENANCE_SCHEDULED: "Maintenance scheduled",
-    NoticeKind.MAINTENANCE_STARTED: "Maintenance",
-    NoticeKind.MAINTENANCE_COMPLETED: "Maintenance completed",
-}
-"""Feed notices carry our own title ("Can't read the status page") and need no label."""
 INCIDENT_KINDS: Final = frozenset(
     {NoticeKind.INCIDENT_STARTED, NoticeKind.INCIDENT_UPDATED, NoticeKind.INCIDENT_RESOLVED}
 )
@@ -38,25 +38,23 @@ INCIDENT_KINDS: Final = frozenset(
 
 def notice_message(notice: Notice) -> Message:
     """A notice as one embed. A thread root whose ``ended_at`` is set is its closed form
-    ("Resolved after 47 min"), used to edit the start message."""
+    ("Resolved after 47 min: ..."), used to edit the start message."""
     closed = notice.is_root and notice.ended_at is not None
     severity = Severity.RESOLVED if closed else notice.severity
-    label = KIND_LABEL.get(notice.kind)
-    if closed:
-        label = _status_word(notice.status)
-    title = escape(notice.title)
-    if label:
-        title = f"{label}: {title}"
-    title = f"{severity_emoji(severity)} {title}"
+    label = closed_label(notice.kind, notice.duration_minutes) if closed else None
+    label = label or notice_label(notice.kind, notice.severity)
+    title = f"{severity_emoji(severity)} {label}: {escape(notice.title)}"
     if notice.is_test:
-        title = f"[TEST] {title}"
+        title = f"{TEST_EMOJI} {TEST_WORD} · {title}"
 
     lines: list[str] = []
     minutes = notice.duration_minutes
-    if minutes is not None and (closed or notice.kind is NoticeKind.INCIDENT_RESOLVED):
-        lines.append(f"**{_status_word(notice.status)} {ended_after(minutes)}.**")
+    if minutes is not None and notice.kind is NoticeKind.INCIDENT_RESOLVED:
+        lines.append(f"**{words(notice.status) or 'Resolved'} {ended_after(minutes)}.**")
     if notice.early_warning_minutes:
         lines.append(f"{EARLY_EMOJI} {escape(seen_early(notice.early_warning_minutes))}")
+    if notice.is_test:
+        lines.append(f"{TEST_EMOJI} {TEST_NOTE}")
     if notice.text.strip():
         lines.append(limits.cut(escape(notice.text.strip()), NOTICE_TEXT))
 
@@ -71,12 +69,11 @@ def notice_message(notice: Notice) -> Message:
         names = ", ".join(escape(c) for c in notice.components)
         fields.append({"name": "Components", "value": names, "inline": False})
 
-    footer = FOOTER + (" · test alert, not a real incident" if notice.is_test else "")
     embed: dict[str, Any] = {
         "title": title,
         "color": SEVERITY_COLOUR[severity],
         "fields": fields,
-        "footer": {"text": footer},
+        "footer": {"text": FOOTER},
         "timestamp": iso(notice.at),
     }
     if lines:
@@ -85,7 +82,3 @@ def notice_message(notice: Notice) -> Message:
     if url:
         embed["url"] = url
     return Message(embeds=tuple(limits.fit([embed])))
-
-
-def _status_word(status: str) -> str:
-    return words(status) or "Closed"

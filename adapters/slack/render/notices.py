@@ -12,8 +12,17 @@ from typing import Any, Final
 from adapters.slack.render import blocks as b
 from adapters.slack.render import limits
 from adapters.slack.render import markup as m
-from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import EARLY_EMOJI, ended_after, seen_early, severity_emoji
+from bot.notify.notices import Notice, Severity
+from bot.wording import (
+    EARLY_EMOJI,
+    TEST_EMOJI,
+    TEST_NOTE,
+    TEST_WORD,
+    closed_label,
+    notice_label,
+    seen_early,
+    severity_emoji,
+)
 
 BODY_MAX: Final = 2900
 
@@ -25,30 +34,6 @@ COLOR: Final[dict[Severity, str]] = {
     Severity.MAINTENANCE: "#3498db",
     Severity.RESOLVED: "#2ecc71",
     Severity.UNKNOWN: "#7f8c8d",
-}
-
-# Keyed by the kinds' values, so a kind the core adds is labelled as soon as it exists; one
-# unknown here still renders (as "Notice"), and a unit test lists every kind the core has.
-LABEL: Final[dict[str, str]] = {
-    NoticeKind.INCIDENT_STARTED: "Incident",
-    NoticeKind.INCIDENT_UPDATED: "Update",
-    NoticeKind.INCIDENT_RESOLVED: "Resolved",
-    NoticeKind.COMPONENT_CHANGED: "Component status",
-    NoticeKind.MAINTENANCE_SCHEDULED: "Maintenance scheduled",
-    NoticeKind.MAINTENANCE_STARTED: "Maintenance started",
-    NoticeKind.MAINTENANCE_COMPLETED: "Maintenance completed",
-    NoticeKind.FEED_LOST: "Status page unreachable",
-    NoticeKind.FEED_RESTORED: "Status page back",
-    "early_warning": "Early warning, not confirmed by the status page",
-    "early_warning_cleared": "Early warning cleared",
-    "early_warning_confirmed": "Confirmed by the status page",
-}
-
-CLOSED_VERB: Final[dict[str, str]] = {
-    NoticeKind.INCIDENT_STARTED: "Resolved",
-    NoticeKind.MAINTENANCE_STARTED: "Completed",
-    NoticeKind.FEED_LOST: "Readable again",
-    "early_warning": "Cleared",
 }
 
 
@@ -68,21 +53,14 @@ def notice_message(notice: Notice) -> dict[str, Any]:
 
 
 def title_line(notice: Notice) -> str:
-    emoji = severity_emoji(notice.severity)
     name = m.inline(notice.title, 500) or "Claude status"
-    test = "🧪 *TEST* · " if notice.is_test else ""
-    if notice.ended_at is not None and notice.kind in CLOSED_VERB:
-        after = notice.duration_minutes
-        span = f" {ended_after(after)}" if after is not None else ""
-        resolved = severity_emoji(Severity.RESOLVED)
-        return f"{test}{resolved} *{CLOSED_VERB[notice.kind]}{span}:* {name}"
-    label = LABEL.get(notice.kind, "Notice")
-    if notice.kind is NoticeKind.INCIDENT_STARTED and notice.severity in _IMPACTS:
-        label = f"{notice.severity.value.capitalize()} incident"
-    return f"{test}{emoji} *{label}:* {name}"
-
-
-_IMPACTS: Final = frozenset({Severity.MINOR, Severity.MAJOR, Severity.CRITICAL})
+    test = f"{TEST_EMOJI} *{TEST_WORD}* · " if notice.is_test else ""
+    ended = notice.ended_at is not None
+    closed = closed_label(notice.kind, notice.duration_minutes) if ended else None
+    if closed is not None:
+        return f"{test}{severity_emoji(Severity.RESOLVED)} *{closed}:* {name}"
+    label = notice_label(notice.kind, notice.severity)
+    return f"{test}{severity_emoji(notice.severity)} *{label}:* {name}"
 
 
 def _details(notice: Notice) -> list[b.Block]:
@@ -104,7 +82,7 @@ def _details(notice: Notice) -> list[b.Block]:
     if notice.early_warning_minutes is not None:
         out.append(b.context(f"{EARLY_EMOJI} {m.escape(seen_early(notice.early_warning_minutes))}"))
     if notice.is_test:
-        out.append(b.context("🧪 This is a test notice: nothing is wrong."))
+        out.append(b.context(f"{TEST_EMOJI} {TEST_NOTE}"))
     url = m.safe_url(notice.url)
     if url:
         out.append(b.context(f"<{url}|Open on the status page>"))

@@ -41,7 +41,7 @@ async def test_post_reply_edit(delivery: ChatAdapter, discord_fake: FakeDiscord)
     assert ref.channel == ALERTS
     (body,) = sent(discord_fake, ref)
     assert body["allowed_mentions"] == NO_MENTIONS
-    assert "Incident: Elevated errors on the Claude API" in body["embeds"][0]["title"]
+    assert "incident: Elevated errors on the Claude API" in body["embeds"][0]["title"]
     assert body["embeds"][0]["url"] == "https://stspg.io/zcikqgvvd7e6"
     assert "message_reference" not in body
 

@@ -69,7 +69,7 @@ async def test_execute_with_wait_then_reply_and_edit(
     await hooks.edit(target, ref, root.closed(root.started_at, "resolved"))
     (edit,) = discord_fake.calls_to("PATCH", HOOK + rf"/messages/{ref.id}")
     assert edit.body["allowed_mentions"] == {"parse": []}
-    assert "Resolved within a minute." in text_of(edit.body)
+    assert "Resolved within a minute: " in text_of(edit.body)
     assert len(discord_fake.channel_messages(ALERTS)) == 2
     assert discord_fake.pings == []
 

@@ -142,7 +142,7 @@ def test_start_notice_with_hostile_text() -> None:
     assert PING.search(shown) is None
     assert MASKED_LINK.search(shown) is None
     (embed,) = message.embeds
-    assert embed["title"].startswith("🟡 Incident: Elevated errors")  # impact minor
+    assert embed["title"].startswith("🟡 Minor incident: Elevated errors")
     assert embed["url"] == "https://stspg.io/vcg250ojut9u"
     assert message.content is None
 
@@ -161,8 +161,7 @@ def test_closed_root_says_resolved_and_how_long() -> None:
     closed = notice.closed(notice.started_at + timedelta(minutes=47), "resolved")
     message = notice_message(closed)
     shown = valid(message)
-    assert message.embeds[0]["title"].startswith("✅ Resolved: ")
-    assert "Resolved after 47 min." in shown
+    assert message.embeds[0]["title"].startswith("✅ Resolved after 47 min: ")
     assert "Impact" not in shown
 
 
@@ -177,13 +176,15 @@ def test_long_durations_read_in_hours_and_days() -> None:
 
 def test_test_alerts_are_marked() -> None:
     message = notice_message(root_notice("scenarios/api-elevated-errors/02.json").as_test())
-    assert message.embeds[0]["title"].startswith("[TEST] ")
-    assert "test alert, not a real incident" in valid(message)
+    assert message.embeds[0]["title"].startswith("🧪 TEST · ")
+    assert "This is a test notice: nothing is wrong." in valid(message)
 
 
 def test_feed_lost_and_early_warning() -> None:
     lost = feed_lost_root(NOW, 3, "HTTP 503", "https://status.claude.com")
-    assert valid(notice_message(lost)).startswith("\n❔ Can't read the status page")
+    assert valid(notice_message(lost)).startswith(
+        "\n❔ Status page unreachable: Can't read the status page"
+    )
     early = replace(root_notice("scenarios/api-elevated-errors/02.json"), early_warning_minutes=6)
     assert "6 min before the status page" in valid(notice_message(early))
 

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from adapters.slack import render
 from adapters.slack.render import limits, markup
-from adapters.slack.render.notices import CLOSED_VERB, LABEL
 from bot.ask import status as replies
 from bot.ask.advisor import advise
 from bot.ask.answers import ComponentBar, HelpAnswer, HistoryAnswer, PastIncident, TextAnswer
@@ -28,6 +27,7 @@ from bot.ask.symptoms import parse_symptom
 from bot.detect.events import IncidentStarted
 from bot.notify import compose as announce
 from bot.notify.notices import ROOT_KINDS, Notice, NoticeKind, Severity
+from bot.wording import CLOSED_VERB, NOTICE_LABEL
 from fakes.slack_api import message_texts
 from tests.unit.helpers import NOW, summary, view_of
 
@@ -215,7 +215,7 @@ def test_every_notice_says_what_it_is_about_on_its_own(kind: NoticeKind, title: 
 
 @pytest.mark.parametrize("kind", list(NoticeKind))
 def test_every_kind_of_notice_has_its_own_label(kind: NoticeKind) -> None:
-    assert kind in LABEL
+    assert kind in NOTICE_LABEL
     if kind in ROOT_KINDS and kind not in (
         NoticeKind.MAINTENANCE_SCHEDULED,
         NoticeKind.COMPONENT_CHANGED,
