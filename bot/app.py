@@ -26,7 +26,7 @@ from bot.notify.ports import ChatAdapter, Target
 from bot.poller import Watcher
 from bot.schedule import PollSchedule
 from bot.settings import Settings
-from bot.signals.gather import EarlyWarnings
+from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
 from bot.store import Store
@@ -159,7 +159,7 @@ class BotApp:
             await self.store.queue(catch_up, now)
 
 
-def build(
+def build_app(
     settings: Settings,
     mode: Mode,
     clock: Clock = utc_now,
@@ -176,7 +176,7 @@ def build(
     if settings.probe != "off" and mode != "demo":
         key = settings.anthropic_api_key if settings.probe == "key" else None
         prober = Prober(settings.probe_url, key, timeout=settings.feed_timeout_seconds)
-    warnings = EarlyWarnings(
+    warnings = SignalGatherer(
         store,
         settings.early_warning_reports if mode != "demo" else 0,
         (lambda: prober.health) if prober is not None else None,

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, assert_never
 
 from bot.api import ChatContext
 from bot.ask import grammar as commands
-from bot.ask import status as replies
 from bot.ask.advisor import advise
 from bot.ask.answers import Answer, HelpAnswer, TextAnswer
 from bot.ask.grammar import Ask, Help, History, Report, Subscribe, Test, Unsubscribe
+from bot.ask.history import history_answer
+from bot.ask.status import status_answer
 from bot.clock import Clock
 from bot.detect.early_warning import PROBE_SCOPE
 from bot.detect.view import StatusView
@@ -106,9 +107,7 @@ class Core:
                     ctx.platform, ctx.workspace, now - REPORT_WINDOW
                 )
                 view = self._view_for(ctx)
-                return replies.status_answer(
-                    view, advise(view, symptom, minutes, reports, now), now
-                )
+                return status_answer(view, advise(view, symptom, minutes, reports, now), now)
             case Subscribe(components=names):
                 return await self._subscribe(names, ctx)
             case Unsubscribe():
@@ -118,7 +117,7 @@ class Core:
             case History():
                 warnings = self._watcher.warnings
                 past = warnings.state.past if warnings else ()
-                return replies.history_answer(self.view, self._clock(), past)
+                return history_answer(self.view, self._clock(), past)
             case Test():
                 return await self._test_alert(ctx)
             case Help(unknown=unknown):

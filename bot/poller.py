@@ -23,12 +23,11 @@ from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
 from bot.notify import routing
 from bot.notify.deliveries import Delivery
-from bot.signals import gather as warnings_watch
-from bot.signals.gather import EarlyWarnings
+from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
 from bot.statuspage.models import IncidentList, MaintenanceList
-from bot.statuspage.snapshot import Snapshot, build, needs_history
+from bot.statuspage.snapshot import Snapshot, build_snapshot, needs_history
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class Watcher:
         on_queued: Callable[[], None] = lambda: None,
         default_components: Sequence[str] = (),
         mark_test: bool = False,
-        warnings: EarlyWarnings | None = None,
+        warnings: SignalGatherer | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
@@ -149,7 +148,7 @@ class Watcher:
         if fetched.changed or lost_incident:
             incidents = await self._history(self._feed.incidents)
         maintenances = await self._history(self._feed.maintenances) if lost_maintenance else None
-        return build(previous, summary, incidents, maintenances, now)
+        return build_snapshot(previous, summary, incidents, maintenances, now)
 
     async def _history(self, read: Callable[[], Awaitable[Fetched[DocT]]]) -> DocT | None:
         """A history document is a help, not a must: without it, what left the summary is
@@ -201,7 +200,7 @@ class Watcher:
     def _pending_warning_state(self) -> dict[str, object] | None:
         if self._warning_state is None:
             return None
-        return {warnings_watch.STATE_KEY: self._warning_state.to_json()}
+        return {STATE_KEY: self._warning_state.to_json()}
 
     def _check_default_components(self) -> None:
         """Say once, after the first good read, which ``COMPONENTS`` names match nothing."""

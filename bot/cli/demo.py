@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bot.app import build
+from bot.app import build_app
 from bot.settings import Settings
 from bot.statuspage import recording
 
@@ -34,7 +34,7 @@ async def run_demo(settings: Settings, speed: float) -> int:
             status_page_url=steps[0]["summary"]["page"]["url"],
             statuspage_webhook_token=None,
         )
-        app = build(demo_settings, "demo", feed_transport=page.transport)
+        app = build_app(demo_settings, "demo", feed_transport=page.transport)
         print(
             f"Replaying a recorded incident in about {WHOLE_REPLAY_SECONDS / speed:.0f} s. "
             "Every notice is marked TEST; nothing here is real.",

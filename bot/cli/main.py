@@ -103,10 +103,10 @@ def _secrets(settings: Settings) -> list[Secret | None]:
 
 
 async def _run_forever(settings: Settings, mode: str) -> int:
-    from bot.app import build  # the whole bot: imported only when it runs
+    from bot.app import build_app  # the whole bot: imported only when it runs
 
     assert mode in ("watch", "serve")
-    app = build(settings, "watch" if mode == "watch" else "serve")
+    app = build_app(settings, "watch" if mode == "watch" else "serve")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -8,15 +8,15 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.ask import status as replies
 from bot.ask.advisor import advise
+from bot.ask.status import status_answer, status_document
 from bot.ask.symptoms import SymptomError, parse_symptom
 from bot.cli.terminal import status_text
 from bot.clock import utc_now
 from bot.detect.view import StatusView
 from bot.settings import Settings
 from bot.statuspage.client import FeedClient, FeedError
-from bot.statuspage.snapshot import Snapshot, build
+from bot.statuspage.snapshot import Snapshot, build_snapshot
 
 log = logging.getLogger(__name__)
 EXIT_USAGE = 64
@@ -35,7 +35,9 @@ async def run_status(
         try:
             summary = (await feed.summary()).document
             view = StatusView(
-                settings.status_page_url, build(None, summary, None, None, now), readable=True
+                settings.status_page_url,
+                build_snapshot(None, summary, None, None, now),
+                readable=True,
             )
         except FeedError as error:
             log.warning("cannot read the status page: %s", error)
@@ -46,9 +48,9 @@ async def run_status(
                 last_error=str(error),
             )
     advice = advise(view, symptom, since, 0, now)
-    answer = replies.status_answer(view, advice, now)
+    answer = status_answer(view, advice, now)
     if as_json:
-        print(json.dumps(replies.status_document(answer, view), indent=2, ensure_ascii=False))
+        print(json.dumps(status_document(answer, view), indent=2, ensure_ascii=False))
     else:
         print(status_text(answer, colour=sys.stdout.isatty()))
     return view.verdict.exit_code

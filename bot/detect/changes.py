@@ -3,8 +3,8 @@
 Rules that matter to users:
 - on the first read (no previous snapshot) only what is active is announced: each open
   incident once with its latest update, each maintenance in progress; nothing from history;
-- an incident missing from the feed is not resolved until the feed says so (``snapshot.build``
-  carries it);
+- an incident missing from the feed is not resolved until the feed says so
+  (``snapshot.build_snapshot`` carries it);
 - updates are keyed by id, so an update edited in place is not announced again;
 - an incident that reopens after being resolved continues its thread (``reopened``).
 """

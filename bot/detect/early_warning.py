@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from bot.detect.events import Warning, WarningCleared, WarningConfirmed, WarningEvent, WarningRaised
+from bot.detect.events import (
+    EarlyWarning,
+    WarningCleared,
+    WarningConfirmed,
+    WarningEvent,
+    WarningRaised,
+)
 from bot.statuspage.models import Incident
 
 PROBE_SCOPE: Final = "probe"
@@ -32,13 +38,13 @@ class Signal:
 
 @dataclass(frozen=True)
 class WarningState:
-    open: dict[str, Warning] = field(default_factory=dict)
+    open: dict[str, EarlyWarning] = field(default_factory=dict)
     last_opened: dict[str, datetime] = field(default_factory=dict)
-    past: tuple[Warning, ...] = ()
+    past: tuple[EarlyWarning, ...] = ()
     last_problem_at: datetime | None = None
     """When the page last showed a problem: reports from before it are about that, not news."""
 
-    def for_scopes(self, *scopes: str) -> Warning | None:
+    def for_scopes(self, *scopes: str) -> EarlyWarning | None:
         """The open warning that concerns someone in these scopes, if any."""
         return next((self.open[s] for s in scopes if s in self.open), None)
 
@@ -52,14 +58,14 @@ class WarningState:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WarningState:
-        opened = [Warning.from_json(w) for w in data.get("open", [])]
+        opened = [EarlyWarning.from_json(w) for w in data.get("open", [])]
         problem = data.get("last_problem_at")
         return cls(
             open={w.scope: w for w in opened},
             last_opened={
                 k: datetime.fromisoformat(v) for k, v in data.get("last_opened", {}).items()
             },
-            past=tuple(Warning.from_json(w) for w in data.get("past", [])),
+            past=tuple(EarlyWarning.from_json(w) for w in data.get("past", [])),
             last_problem_at=datetime.fromisoformat(problem) if problem else None,
         )
 
@@ -107,7 +113,7 @@ def step(
             last = last_opened.get(scope)
             if last is not None and now - last < FLAP_GUARD:
                 continue
-            warning = Warning(scope, now, signal.detail)
+            warning = EarlyWarning(scope, now, signal.detail)
             open_now[scope] = warning
             last_opened[scope] = now
             events.append(WarningRaised(warning))
@@ -116,7 +122,7 @@ def step(
     return new, events
 
 
-def _lead_minutes(warning: Warning, now: datetime) -> int:
+def _lead_minutes(warning: EarlyWarning, now: datetime) -> int:
     """From the warning to the moment this bot saw the incident (its own clock both times:
     the page's ``created_at`` may come from a clock that is not ours)."""
     return max(0, round((now - warning.opened_at).total_seconds() / 60))

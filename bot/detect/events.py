@@ -112,7 +112,10 @@ class FeedRestored:
 
 
 @dataclass(frozen=True)
-class Warning:
+class EarlyWarning:
+    """A warning that something is wrong before the status page says so, for one scope
+    (``probe``, or one team's reports)."""
+
     scope: str
     opened_at: datetime
     detail: str
@@ -137,7 +140,7 @@ class Warning:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Warning:
+    def from_json(cls, data: dict[str, Any]) -> EarlyWarning:
         closed = data.get("closed_at")
         return cls(
             scope=str(data["scope"]),
@@ -151,7 +154,7 @@ class Warning:
 
 @dataclass(frozen=True)
 class WarningRaised:
-    warning: Warning
+    warning: EarlyWarning
 
     @property
     def id(self) -> str:
@@ -160,7 +163,7 @@ class WarningRaised:
 
 @dataclass(frozen=True)
 class WarningCleared:
-    warning: Warning
+    warning: EarlyWarning
 
     @property
     def id(self) -> str:
@@ -169,7 +172,7 @@ class WarningCleared:
 
 @dataclass(frozen=True)
 class WarningConfirmed:
-    warning: Warning
+    warning: EarlyWarning
     incident: Incident
 
     @property
@@ -202,7 +205,7 @@ def to_payload(event: Event) -> dict[str, object]:
     for name, value in vars(event).items():
         if isinstance(value, Incident | Component | IncidentUpdate):
             payload[name] = value.model_dump(mode="json")
-        elif isinstance(value, Warning):
+        elif isinstance(value, EarlyWarning):
             payload[name] = value.to_json()
         elif isinstance(value, datetime):
             payload[name] = value.isoformat()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.detect.events import Warning
+from bot.detect.events import EarlyWarning
 from bot.statuspage.models import ACTIVE_MAINTENANCE_STATUSES, Component, Incident
 from bot.statuspage.snapshot import Snapshot
 
@@ -39,7 +39,7 @@ class StatusView:
     readable: bool
     last_error: str | None = None
     consecutive_failures: int = 0
-    early_warning: Warning | None = None
+    early_warning: EarlyWarning | None = None
     """An open early warning that concerns whoever is asking (set per answer)."""
     api_unreachable: bool = False
     """The probe cannot reach the API either: with the page unreadable, it is our network."""

@@ -13,6 +13,7 @@ from typing import assert_never
 
 from bot.detect.events import (
     ComponentChanged,
+    EarlyWarning,
     Event,
     FeedLost,
     FeedRestored,
@@ -22,7 +23,6 @@ from bot.detect.events import (
     MaintenanceCompleted,
     MaintenanceScheduled,
     MaintenanceStarted,
-    Warning,
     WarningCleared,
     WarningConfirmed,
     WarningRaised,
@@ -175,7 +175,7 @@ def feed_lost_root(since: datetime, failures: int, error: str, source: str) -> N
     )
 
 
-def warning_root(warning: Warning, source: str) -> Notice:
+def warning_root(warning: EarlyWarning, source: str) -> Notice:
     return _warning_notice(
         NoticeKind.EARLY_WARNING,
         warning,
@@ -185,7 +185,7 @@ def warning_root(warning: Warning, source: str) -> Notice:
     )
 
 
-def _warning_notice(kind: NoticeKind, warning: Warning, text: str, url: str) -> Notice:
+def _warning_notice(kind: NoticeKind, warning: EarlyWarning, text: str, url: str) -> Notice:
     return Notice(
         kind=kind,
         title="Unconfirmed: elevated errors, not yet on the status page",
@@ -200,7 +200,7 @@ def _warning_notice(kind: NoticeKind, warning: Warning, text: str, url: str) -> 
     )
 
 
-def _closed(warning: Warning) -> datetime:
+def _closed(warning: EarlyWarning) -> datetime:
     return warning.closed_at or warning.opened_at
 
 

@@ -15,7 +15,7 @@ REPORT_WINDOW: Final = timedelta(minutes=10)
 STATE_KEY: Final = "early_warning"
 
 
-class EarlyWarnings:
+class SignalGatherer:
     def __init__(
         self,
         store: Store,

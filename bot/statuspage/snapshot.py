@@ -50,7 +50,7 @@ class Snapshot(BaseModel):
         return next((c for c in self.components if c.id == component_id), None)
 
 
-def build(
+def build_snapshot(
     previous: Snapshot | None,
     summary: Summary,
     incidents: IncidentList | None,

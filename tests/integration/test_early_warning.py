@@ -20,7 +20,7 @@ from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
 from bot.notify.ports import Target
 from bot.poller import Watcher
-from bot.signals.gather import EarlyWarnings
+from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
 from bot.store import Store
@@ -84,7 +84,7 @@ async def rig(
     statuspage.set_step(STEPS[0])
     async with fake_anthropic() as api:
         prober = Prober(api.url, None, timeout=0.3)
-        warnings = EarlyWarnings(store, reports, lambda: prober.health)
+        warnings = SignalGatherer(store, reports, lambda: prober.health)
         feed = FeedClient(statuspage.url, timeout=1.0)
         watcher = Watcher(
             store,

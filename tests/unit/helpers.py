@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.detect.view import StatusView
 from bot.statuspage.models import IncidentList, MaintenanceList, Summary
-from bot.statuspage.snapshot import Snapshot, build
+from bot.statuspage.snapshot import Snapshot, build_snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statuspage"
 SCENARIOS = FIXTURES / "scenarios"
@@ -39,7 +39,7 @@ def summary_of(document: dict[str, Any]) -> Summary:
 
 
 def snapshot_of(relative: str, now: datetime = NOW) -> Snapshot:
-    return build(None, summary(relative), None, None, now)
+    return build_snapshot(None, summary(relative), None, None, now)
 
 
 def view_of(

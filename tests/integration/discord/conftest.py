@@ -28,7 +28,7 @@ from bot.poller import Watcher
 from bot.settings import AlertChannel, Secret, Settings
 from bot.statuspage.client import FeedClient
 from bot.statuspage.models import IncidentList, Summary
-from bot.statuspage.snapshot import build as build_snapshot
+from bot.statuspage.snapshot import build_snapshot
 from bot.store import Store
 from fakes.discord_api import TOKEN, FakeDiscord
 

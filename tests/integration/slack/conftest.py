@@ -1,4 +1,4 @@
-"""The whole bot in-process (``bot.app.build(..., "serve")``) with its Slack adapter pointed at
+"""The whole bot in-process (``bot.app.build_app(..., "serve")``) with its Slack adapter pointed at
 the fake Slack, and the fake Statuspage page as its feed.
 
 Time can be moved forward (``bot.clock.advance``) so a Retry-After wait is skipped instead of
@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import BotApp, build
+from bot.app import BotApp, build_app
 from bot.clock import utc_now
 from bot.settings import load
 from fakes.slack_api import (
@@ -135,7 +135,7 @@ async def running_bot(
     """The bot started (first poll done), stopped afterwards."""
     clock = MovableClock()
     settings = load(bot_environ(slack, page, tmp_path, **extra), env_file=None)
-    app = build(settings, "serve", clock)
+    app = build_app(settings, "serve", clock)
     await app.start()
     try:
         await eventually(lambda: app.watcher.polled_once)

@@ -16,13 +16,14 @@ from adapters.discord.render.markup import escape, safe_url
 from bot.ask.advisor import advise
 from bot.ask.answers import HelpAnswer, TextAnswer
 from bot.ask.grammar import HELP_WORDS
-from bot.ask.status import history_answer, status_answer
+from bot.ask.history import history_answer
+from bot.ask.status import status_answer
 from bot.ask.symptoms import parse_symptom
 from bot.detect.view import StatusView
 from bot.notify.compose import feed_lost_root, incident_root
 from bot.notify.notices import Notice, NoticeKind
 from bot.statuspage.models import IncidentList, Summary
-from bot.statuspage.snapshot import build
+from bot.statuspage.snapshot import build_snapshot
 from fakes.discord_api import validate_message
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "statuspage"
@@ -38,7 +39,7 @@ def document(relative: str) -> dict[str, Any]:
 
 def view_of(relative: str, incidents: str | None = None) -> StatusView:
     history = IncidentList.model_validate(document(incidents)) if incidents else None
-    snapshot = build(None, Summary.model_validate(document(relative)), history, None, NOW)
+    snapshot = build_snapshot(None, Summary.model_validate(document(relative)), history, None, NOW)
     return StatusView(source="https://status.claude.com", snapshot=snapshot, readable=True)
 
 
@@ -225,7 +226,7 @@ def test_many_incidents_and_huge_bodies_fit() -> None:
         {**data["incidents"][0], "id": f"i{n}", "name": f"Incident {n} " + "x" * 300}
         for n in range(12)
     ]
-    snapshot = build(None, Summary.model_validate(data), None, None, NOW)
+    snapshot = build_snapshot(None, Summary.model_validate(data), None, None, NOW)
     view = StatusView(source="https://status.claude.com", snapshot=snapshot, readable=True)
     message = answer_message(status_answer(view, advise(view, None, None, 0, NOW), NOW))
     shown = valid(message)

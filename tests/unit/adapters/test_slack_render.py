@@ -23,6 +23,7 @@ from bot.ask import status as replies
 from bot.ask.advisor import advise
 from bot.ask.answers import ComponentBar, HelpAnswer, HistoryAnswer, PastIncident, TextAnswer
 from bot.ask.grammar import HELP_WORDS
+from bot.ask.history import history_answer
 from bot.ask.symptoms import parse_symptom
 from bot.detect.events import IncidentStarted
 from bot.notify import compose as announce
@@ -360,9 +361,7 @@ def test_history_is_a_bar_of_squares_per_component_and_durations() -> None:
 
 
 def test_history_of_a_real_page_renders() -> None:
-    payload = render.answer_message(
-        replies.history_answer(view_of("summary-minor-incident.json"), NOW)
-    )
+    payload = render.answer_message(history_answer(view_of("summary-minor-incident.json"), NOW))
     assert_harmless(payload)
 
 

@@ -13,14 +13,14 @@ from bot.ask.advisor import Advice, advise, choose_kind
 from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.ask.symptoms import Symptom, parse_symptom
 from bot.detect.view import StatusView
-from bot.statuspage.snapshot import build
+from bot.statuspage.snapshot import build_snapshot
 from tests.unit.helpers import NOW, SOURCE, load_json, summary_of, view_of
 
 
 def _constructed(change: Callable[[dict[str, Any]], None]) -> StatusView:
     raw = load_json("summary-operational.json")
     change(raw)
-    return StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    return StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
 
 
 def _component_degraded(raw: dict[str, Any]) -> None:
@@ -237,7 +237,7 @@ def test_known_incident_with_two_incidents_names_the_newest_and_links_that_one()
     raw = load_json("summary-minor-incident.json")
     newer = load_json("summary-major-outage.json")["incidents"][0]
     raw["incidents"].append(newer)  # listed after the older one
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     advice = advise(view, None, None, 0, NOW)
     assert advice.kind is KNOWN
     assert newer["name"] in advice.summary

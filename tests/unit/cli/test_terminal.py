@@ -17,7 +17,7 @@ from bot.detect.view import StatusView
 from bot.notify.compose import plan
 from bot.notify.notices import Notice
 from bot.statuspage.models import Incident
-from bot.statuspage.snapshot import build
+from bot.statuspage.snapshot import build_snapshot
 from tests.unit.helpers import (
     NOW,
     SOURCE,
@@ -194,7 +194,7 @@ def test_the_status_text_of_a_hostile_page_prints_no_control_character() -> None
 def test_an_incident_name_with_newlines_stays_on_its_status_line() -> None:
     raw = load_json("summary-minor-incident.json")
     raw["incidents"][0]["name"] = "Errors\nUNKNOWN: fake headline"
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     text = status_text(status_answer(view, advise(view, None, None, 0, NOW), NOW), colour=False)
     assert not any(line.startswith("UNKNOWN") for line in text.splitlines())
 

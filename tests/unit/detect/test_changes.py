@@ -1,6 +1,6 @@
-"""bot.statuspage.snapshot.build + bot.detect.changes.detect: the scripted scenarios announce
-exactly what the fixtures' README says a correct bot announces, and the hard cases come out
-right."""
+"""bot.statuspage.snapshot.build_snapshot + bot.detect.changes.detect: the scripted scenarios
+announce exactly what the fixtures' README says a correct bot announces, and the hard cases
+come out right."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.detect.events import (
     MaintenanceScheduled,
     MaintenanceStarted,
 )
-from bot.statuspage.snapshot import Snapshot, build, needs_history
+from bot.statuspage.snapshot import Snapshot, build_snapshot, needs_history
 from tests.unit.helpers import (
     CLAUDE_API,
     CLAUDE_CODE,
@@ -45,7 +45,7 @@ def poll(previous: Snapshot | None, step: dict[str, Any], n: int = 0) -> Snapsho
     current = summary_of(step["summary"])
     _, lost_maintenance = needs_history(previous, current)
     maintenances = step.get("scheduled_maintenances") if lost_maintenance else None
-    return build(
+    return build_snapshot(
         previous,
         current,
         incident_list(step.get("incidents")),
@@ -438,19 +438,19 @@ def test_event_ids_are_stable_when_re_derived() -> None:
 
 def test_component_group_rows_produce_no_component_events() -> None:
     raw = load_json("summary-other-page-groups.json")
-    previous = build(None, summary_of(raw), None, None, NOW)
+    previous = build_snapshot(None, summary_of(raw), None, None, NOW)
     group_only = copy.deepcopy(raw)
     group = next(c for c in group_only["components"] if c.get("group"))
     group["status"] = "major_outage"
     group["updated_at"] = "2026-11-20T09:40:00.000-08:00"
-    current = build(previous, summary_of(group_only), None, None, NOW)
+    current = build_snapshot(previous, summary_of(group_only), None, None, NOW)
     assert detect(previous, current) == []
 
     child_too = copy.deepcopy(group_only)
     child = next(c for c in child_too["components"] if c["id"] == "c1vd8n3x5t0p")
     child["status"] = "major_outage"
     child["updated_at"] = "2026-11-20T09:40:00.000-08:00"
-    after = build(current, summary_of(child_too), None, None, NOW)
+    after = build_snapshot(current, summary_of(child_too), None, None, NOW)
     events = detect(current, after)
     assert [(e.component.id, e.old_status) for e in events if isinstance(e, ComponentChanged)] == [
         ("c1vd8n3x5t0p", "operational")

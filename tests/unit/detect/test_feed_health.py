@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.detect.changes import detect
 from bot.detect.events import Event, FeedLost, FeedRestored
 from bot.detect.feed_health import FeedHealth, after_failure, after_success
-from bot.statuspage.snapshot import build
+from bot.statuspage.snapshot import build_snapshot
 from tests.unit.helpers import NOW, scenario_steps, summary_of
 
 THRESHOLD = 3
@@ -144,7 +144,7 @@ def test_the_feed_outage_scenario_gives_one_lost_one_restored_and_no_page_event(
             health, events = after_failure(health, step["fault"], at, THRESHOLD)
         else:
             health, events = after_success(health, at)
-            current = build(previous, summary_of(step["summary"]), None, None, at)
+            current = build_snapshot(previous, summary_of(step["summary"]), None, None, at)
             events += detect(previous, current)
             previous = current
         per_step.append([e.id for e in events])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.detect.view import StatusView, Verdict
-from bot.statuspage.snapshot import build
+from bot.statuspage.snapshot import build_snapshot
 from tests.unit.helpers import (
     CLAUDE_CODE,
     NOW,
@@ -76,7 +76,7 @@ def test_an_open_incident_in_monitoring_with_indicator_none_is_not_operational()
     current = summary_of(step["summary"])
     assert current.status.indicator == "none"
     assert {c.status for c in current.components} == {"operational"}
-    view = StatusView(SOURCE, build(None, current, None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, current, None, None, NOW), readable=True)
     assert [i.status for i in view.open_incidents] == ["monitoring"]
     assert view.has_known_problem
     assert view.verdict is Verdict.DEGRADED
@@ -92,14 +92,14 @@ def test_unknown_enums_are_not_operational() -> None:
 def test_an_unknown_component_status_alone_is_degraded() -> None:
     raw = load_json("summary-operational.json")
     raw["components"][3]["status"] = "degraded_capacity"
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     assert view.verdict is Verdict.DEGRADED
 
 
 def test_an_unknown_indicator_alone_is_degraded() -> None:
     raw = load_json("summary-operational.json")
     raw["status"] = {"indicator": "elevated", "description": "Elevated Errors"}
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     assert view.verdict is Verdict.DEGRADED
 
 
@@ -109,14 +109,14 @@ def test_a_major_impact_incident_is_an_outage_even_when_components_recovered() -
     for component in raw["components"]:
         component["status"] = "operational"
     raw["status"] = {"indicator": "none", "description": "All Systems Operational"}
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     assert view.verdict is Verdict.OUTAGE
 
 
 def test_a_component_in_major_outage_is_an_outage() -> None:
     raw = load_json("summary-operational.json")
     raw["components"][0]["status"] = "major_outage"
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     assert view.verdict is Verdict.OUTAGE
 
 
@@ -125,7 +125,7 @@ def test_a_maintenance_only_scheduled_for_later_leaves_the_page_operational() ->
     upcoming = load_json("summary-maintenance.json")["scheduled_maintenances"][1]
     assert upcoming["status"] == "scheduled"
     raw["scheduled_maintenances"] = [upcoming]
-    view = StatusView(SOURCE, build(None, summary_of(raw), None, None, NOW), readable=True)
+    view = StatusView(SOURCE, build_snapshot(None, summary_of(raw), None, None, NOW), readable=True)
     assert [m.id for m in view.maintenances] == ["ezl7k4b83dp0"]
     assert view.active_maintenances == ()
     assert view.verdict is Verdict.OPERATIONAL

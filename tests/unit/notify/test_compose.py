@@ -12,6 +12,7 @@ import pytest
 from bot.detect.changes import detect
 from bot.detect.events import (
     ComponentChanged,
+    EarlyWarning,
     Event,
     FeedLost,
     FeedRestored,
@@ -21,7 +22,6 @@ from bot.detect.events import (
     MaintenanceCompleted,
     MaintenanceScheduled,
     MaintenanceStarted,
-    Warning,
     WarningCleared,
     WarningConfirmed,
     WarningRaised,
@@ -33,7 +33,7 @@ from bot.notify.notices import Action, NoticeKind, Severity
 from bot.notify.ports import Target
 from bot.notify.routing import catch_up, deliveries
 from bot.statuspage.models import Incident
-from bot.statuspage.snapshot import Snapshot, build, needs_history
+from bot.statuspage.snapshot import Snapshot, build_snapshot, needs_history
 from tests.unit.helpers import (
     CLAUDE_API,
     CLAUDE_CODE,
@@ -64,7 +64,7 @@ def scenario_events(name: str) -> list[list[Event]]:
     for n, step in enumerate(scenario_steps(name)):
         current_summary = summary_of(step["summary"])
         _, lost_m = needs_history(previous, current_summary)
-        current = build(
+        current = build_snapshot(
             previous,
             current_summary,
             incident_list(step.get("incidents")),
@@ -327,7 +327,7 @@ def test_a_maintenance_goes_to_channels_watching_its_component(
 
 
 def _endpoint_view() -> StatusView:
-    current = build(
+    current = build_snapshot(
         None,
         summary_of(load_json("endpoints/api/v2/summary.json")),
         incident_list(load_json("endpoints/api/v2/incidents.json")),
@@ -365,7 +365,7 @@ def test_catch_up_never_announces_history_or_scheduled_maintenance() -> None:
 
 
 def test_catch_up_on_a_quiet_page_says_nothing() -> None:
-    quiet = build(None, summary_of(load_json("summary-operational.json")), None, None, NOW)
+    quiet = build_snapshot(None, summary_of(load_json("summary-operational.json")), None, None, NOW)
     assert catch_up(StatusView(SOURCE, quiet, readable=True), sub(SLACK)) == []
     assert catch_up(StatusView(SOURCE, None, readable=False), sub(SLACK)) == []
 
@@ -384,7 +384,7 @@ def test_catch_up_ids_match_the_watchers_so_nothing_is_posted_twice() -> None:
     """A channel that subscribes mid-incident and the watcher's own start notice share the
     event id, so the outbox's unique key keeps it to one post."""
     step = copy.deepcopy(scenario_steps("api-elevated-errors")[2])
-    current = build(None, summary_of(step["summary"]), None, None, NOW)
+    current = build_snapshot(None, summary_of(step["summary"]), None, None, NOW)
     watcher_ids = {e.id for e in detect(None, current)}
     caught = {d.event_id for d in catch_up(StatusView(SOURCE, current, readable=True), sub(SLACK))}
     assert caught == watcher_ids == {f"incident:{INCIDENT}:started"}
@@ -393,8 +393,8 @@ def test_catch_up_ids_match_the_watchers_so_nothing_is_posted_twice() -> None:
 def _warning_events(incident_steps: list[list[Event]]) -> list[Event]:
     """An early warning's whole life: raised, then cleared; another raised, then confirmed."""
     started = next(e for e in _all(incident_steps) if isinstance(e, IncidentStarted))
-    first = Warning("probe", NOW, "The API answered 529, 529, 529 to 3 probes in a row.")
-    second = Warning("probe", NOW + timedelta(minutes=40), first.detail)
+    first = EarlyWarning("probe", NOW, "The API answered 529, 529, 529 to 3 probes in a row.")
+    second = EarlyWarning("probe", NOW + timedelta(minutes=40), first.detail)
     return [
         WarningRaised(first),
         WarningCleared(replace(first, closed_at=NOW + timedelta(minutes=5))),
