@@ -3,6 +3,11 @@
 An adapter package exposes ``build(settings, core) -> Adapter | None`` and names it in the
 ``is_claude_down.adapters`` entry point group (``pyproject.toml``). ``None`` means "not
 configured" (no credentials). The core hands every adapter the same ``CoreAPI``.
+
+A question reaches the core as a typed ``Command`` (re-exported here with the functions that
+build one from typed options): an adapter that receives text hands it to ``CoreAPI.parse``,
+one whose platform has typed options builds the command from them; either way it then calls
+``CoreAPI.answer``. No adapter reads words itself.
 """
 
 from __future__ import annotations
@@ -14,6 +19,19 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.ask.answers import Answer
+from bot.ask.grammar import (
+    Ask,
+    Command,
+    Help,
+    History,
+    Report,
+    Subscribe,
+    Test,
+    Unsubscribe,
+    ask_about,
+    report_of,
+    subscribe_to,
+)
 from bot.detect.view import StatusView
 from bot.notify.ports import ChatAdapter
 from bot.settings import Settings
@@ -21,6 +39,26 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+__all__ = [
+    "Adapter",
+    "AdapterFactory",
+    "Ask",
+    "ChatContext",
+    "Command",
+    "CoreAPI",
+    "Help",
+    "History",
+    "PollerAware",
+    "Report",
+    "Subscribe",
+    "Test",
+    "Unsubscribe",
+    "ask_about",
+    "discover",
+    "report_of",
+    "subscribe_to",
+]
 
 ENTRY_POINT_GROUP = "is_claude_down.adapters"
 log = logging.getLogger(__name__)
@@ -59,8 +97,13 @@ class CoreAPI(Protocol):
         """The database, for an adapter's own tables (Slack installations)."""
         ...
 
-    async def handle(self, text: str, ctx: ChatContext) -> Answer:
-        """Parse the words after the command or mention and answer them."""
+    def parse(self, text: str) -> Command:
+        """The words a user typed (after the slash command or the mention) as a ``Command``.
+        Never raises: words not understood become ``Help``."""
+        ...
+
+    async def answer(self, command: Command, ctx: ChatContext) -> Answer:
+        """Answer ``command``, asked by ``ctx.user`` in ``ctx.channel``."""
         ...
 
     def component_names(self) -> Sequence[str]:

@@ -1,6 +1,6 @@
-"""The core as adapters see it: answers chat commands from memory and the database.
+"""The core as adapters see it: answers typed chat commands from memory and the database.
 
-``handle`` never fetches the feed: the answer comes from the current ``StatusView`` (swapped
+``answer`` never fetches the feed: the answer comes from the current ``StatusView`` (swapped
 after each poll) and, for team reports and subscriptions, from the database.
 """
 
@@ -15,10 +15,19 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, assert_never
 
 from bot.api import ChatContext
-from bot.ask import grammar as commands
+from bot.ask import grammar
 from bot.ask.advisor import advise
 from bot.ask.answers import Answer, HelpAnswer, TextAnswer
-from bot.ask.grammar import Ask, Help, History, Report, Subscribe, Test, Unsubscribe
+from bot.ask.grammar import (
+    Ask,
+    Command,
+    Help,
+    History,
+    Report,
+    Subscribe,
+    Test,
+    Unsubscribe,
+)
 from bot.ask.history import history_answer
 from bot.ask.status import status_answer
 from bot.clock import Clock
@@ -92,14 +101,17 @@ class Core:
     def component_names(self) -> Sequence[str]:
         return [c.name for c in self.view.components]
 
-    async def handle(self, text: str, ctx: ChatContext) -> Answer:
+    def parse(self, text: str) -> Command:
+        return grammar.parse(text)
+
+    async def answer(self, command: Command, ctx: ChatContext) -> Answer:
         started = time.perf_counter()
-        answer = await self.answer(commands.parse(text), ctx)
+        answer = await self._answer(command, ctx)
         self._metrics.answers.labels(ctx.platform).inc()
         self._metrics.answer_seconds.labels(ctx.platform).observe(time.perf_counter() - started)
         return answer
 
-    async def answer(self, command: commands.Command, ctx: ChatContext) -> Answer:
+    async def _answer(self, command: Command, ctx: ChatContext) -> Answer:
         match command:
             case Ask(symptom=symptom, minutes=minutes):
                 now = self._clock()
@@ -121,7 +133,7 @@ class Core:
             case Test():
                 return await self._test_alert(ctx)
             case Help(unknown=unknown):
-                return HelpAnswer(commands.HELP_WORDS, unknown)
+                return HelpAnswer(grammar.HELP_WORDS, unknown)
             case _:
                 assert_never(command)
 

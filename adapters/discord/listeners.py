@@ -1,8 +1,9 @@
 """Inbound: the ``/is-claude-down`` application command and ``@bot words`` mentions.
 
-Both turn what the user asked into the contract's words, hand them to the core with who
-asked and where, and send the rendered answer back. The grammar is the core's: a
-subcommand here only spells the words out.
+Both hand the core a typed ``Command`` with who asked and where, and send the rendered answer
+back. A subcommand's typed options build the command directly (``ask_about``, ``report_of``,
+``subscribe_to``: the core's, so both platforms read a code the same way); a mention's text
+goes to the core's grammar (``core.parse``). Nothing here reads words.
 """
 
 from __future__ import annotations
@@ -16,7 +17,18 @@ import discord
 from discord import app_commands
 
 from adapters.discord.render import Message, answer_message
-from bot.api import ChatContext, CoreAPI
+from bot.api import (
+    ChatContext,
+    Command,
+    CoreAPI,
+    Help,
+    History,
+    Test,
+    Unsubscribe,
+    ask_about,
+    report_of,
+    subscribe_to,
+)
 from bot.ask.answers import Answer
 
 log = logging.getLogger(__name__)
@@ -96,7 +108,7 @@ class Mentions:
             return
         text = words_after_mention(message.content, me.id)
         try:
-            answer = await self._core.handle(text, context_for_message(message))
+            answer = await self._core.answer(self._core.parse(text), context_for_message(message))
             rendered = answer_message(answer)
         except Exception:
             log.exception("answering a Discord mention failed")
@@ -138,40 +150,35 @@ class IsClaudeDown(app_commands.Group):
         code: str | None = None,
         minutes: app_commands.Range[int, 1, MAX_MINUTES] | None = None,
     ) -> None:
-        words = ["status"]
-        if code:
-            words.append(code)
-            if minutes is not None:
-                words.append(f"{minutes}m")
-        await self._answer(interaction, " ".join(words))
+        await self._answer(interaction, ask_about(code, minutes))
 
     @app_commands.command(name="subscribe", description="Post incident alerts in this channel")
     @app_commands.describe(components="Only these components, comma-separated (default: all)")
     async def subscribe(
         self, interaction: discord.Interaction, components: str | None = None
     ) -> None:
-        await self._answer(interaction, f"subscribe {components or ''}".strip())
+        await self._answer(interaction, subscribe_to(components))
 
     @app_commands.command(name="unsubscribe", description="Stop incident alerts in this channel")
     async def unsubscribe(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, "unsubscribe")
+        await self._answer(interaction, Unsubscribe())
 
     @app_commands.command(name="report", description="Tell your team you see errors now")
     @app_commands.describe(code="The error you see: 503, 529, overloaded, timeout …")
     async def report(self, interaction: discord.Interaction, code: str | None = None) -> None:
-        await self._answer(interaction, f"report {code or ''}".strip())
+        await self._answer(interaction, report_of(code))
 
     @app_commands.command(name="history", description="Incidents of the last 7 days")
     async def history(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, "history")
+        await self._answer(interaction, History())
 
     @app_commands.command(name="test", description="Post a sample alert here, to check I can post")
     async def test(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, "test")
+        await self._answer(interaction, Test())
 
     @app_commands.command(name="help", description="What I understand")
     async def help(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, "help")
+        await self._answer(interaction, Help())
 
     @subscribe.autocomplete("components")
     async def _components(
@@ -199,9 +206,10 @@ class IsClaudeDown(app_commands.Group):
         needle = current.strip().lower()
         return [app_commands.Choice(name=c, value=c) for c in COMMON_CODES if c.startswith(needle)]
 
-    async def _answer(self, interaction: discord.Interaction, text: str) -> None:
+    async def _answer(self, interaction: discord.Interaction, command: Command) -> None:
         """Answer at once when the core is quick, else defer and follow up."""
-        task = asyncio.ensure_future(self._core.handle(text, context_for_interaction(interaction)))
+        ctx = context_for_interaction(interaction)
+        task = asyncio.ensure_future(self._core.answer(command, ctx))
         done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
         if not done:
             await interaction.response.defer(thinking=True)

@@ -1,9 +1,9 @@
 """Inbound Slack: the slash command, the share button, mentions, and uninstall events.
 
-Every answer comes from the core (``core.handle``), which reads memory and the database and
-never fetches the feed, so the slash command is answered inside the ``ack`` well within
-Slack's three seconds. Slack redelivers an event it thinks we missed; a mention we already
-answered is not answered again.
+The text Slack sends goes to the core's grammar (``core.parse``) and every answer comes from
+the core (``core.answer``), which reads memory and the database and never fetches the feed,
+so the slash command is answered inside the ``ack`` well within Slack's three seconds. Slack
+redelivers an event it thinks we missed; a mention we already answered is not answered again.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from bot.api import ChatContext, CoreAPI
-from bot.ask import grammar as commands
+from bot.api import Ask, ChatContext, Command, CoreAPI, History
 from bot.ask.answers import Answer, TextAnswer
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,8 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
             user_name=command.get("user_name"),
             can_manage=True,
         )
-        pending = asyncio.ensure_future(core.handle(words, ctx))
+        asked = core.parse(words)
+        pending = asyncio.ensure_future(core.answer(asked, ctx))
         try:
             answer = await asyncio.wait_for(asyncio.shield(pending), ACK_BUDGET_SECONDS)
         except TimeoutError:
@@ -56,13 +56,13 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
             await ack(text="⏳ Checking…", response_type="ephemeral")
             late = await _answer_or_none(pending)
             if late is not None:
-                await respond(**_private(late, words), response_type="ephemeral")
+                await respond(**_private(late, asked, words), response_type="ephemeral")
             return
         except Exception:
             log.exception("the core failed to answer a Slack command")
             await ack(text=SORRY, response_type="ephemeral")
             return
-        await ack(**_private(answer, words), response_type="ephemeral")
+        await ack(**_private(answer, asked, words), response_type="ephemeral")
         if isinstance(answer, TextAnswer) and answer.channel_note:
             await respond(
                 **render.note_message(answer.channel_note),
@@ -74,8 +74,8 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
     async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
         actions = body.get("actions") or [{}]
-        words = _words(str(actions[0].get("value") or ""))
-        if not _shareable(words):
+        asked = core.parse(_words(str(actions[0].get("value") or "")))
+        if not _shareable(asked):
             await respond(
                 text="Only status and history answers can be shared.", replace_original=False
             )
@@ -89,7 +89,7 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
             user_name=user.get("username") or user.get("name"),
             can_manage=True,
         )
-        answer = await core.handle(words, ctx)
+        answer = await core.answer(asked, ctx)
         message = render.answer_message(answer, shared_by=ctx.user)
         await respond(**message, response_type="in_channel", replace_original=False)
         await respond(delete_original=True)
@@ -113,7 +113,8 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
             workspace=event.get("team") or context.team_id,
             can_manage=True,
         )
-        answer = await core.handle(_words(_MENTION.sub(" ", event.get("text", ""))), ctx)
+        asked = core.parse(_words(_MENTION.sub(" ", event.get("text", ""))))
+        answer = await core.answer(asked, ctx)
         thread = event.get("thread_ts") or event.get("ts")
         try:
             await client.chat_postMessage(
@@ -161,15 +162,17 @@ class _Seen:
         return True
 
 
-def _private(answer: Answer, words: str) -> dict[str, Any]:
-    """The answer for the asker only, with a button to share it when it is worth sharing."""
-    share = (words or "status") if _shareable(words) else None
+def _private(answer: Answer, asked: Command, words: str) -> dict[str, Any]:
+    """The answer for the asker only, with a button to share it when it is worth sharing.
+    The button carries the user's words (a Slack button's value is text): a click hands them
+    to the core's grammar again, like the slash command did."""
+    share = (words or "status") if _shareable(asked) else None
     return render.answer_message(answer, share=share)
 
 
-def _shareable(words: str) -> bool:
-    """Sharing re-asks the core, so only words that change nothing may be shared."""
-    return isinstance(commands.parse(words), commands.Ask | commands.History)
+def _shareable(asked: Command) -> bool:
+    """Sharing re-asks the core, so only commands that change nothing may be shared."""
+    return isinstance(asked, Ask | History)
 
 
 def _words(text: str) -> str:

@@ -1,7 +1,11 @@
-"""Chat words -> a Command. The grammar lives here once, for every platform. Pure.
+"""What a user asks, as a typed ``Command``. The grammar lives here once, for every platform.
+Pure.
 
-Anything a user types parses to *some* command: words we do not understand become ``Help``
-with what was not understood, never an error.
+Text (a Slack slash command, a mention) goes through ``parse``: anything a user types parses
+to *some* command; words we do not understand become ``Help`` with what was not understood,
+never an error. A platform whose commands carry typed options (Discord's application commands)
+builds the command from them with ``ask_about``, ``report_of`` and ``subscribe_to``, so typed
+values are never spelled back into words to be parsed again.
 """
 
 from __future__ import annotations
@@ -127,6 +131,36 @@ def parse(text: str) -> Command:
     if head == "status" and not rest:
         return Ask()
     return _ask(words, cleaned)
+
+
+def ask_about(code: str | None = None, minutes: int | None = None) -> Ask:
+    """The status, with advice for ``code`` (an error or symptom; its first word that names
+    one) seen for ``minutes``. A code that names nothing gives the plain status, as the words
+    ``status <code>`` do; minutes without a code mean nothing."""
+    for word in _clean(code or "").split():
+        try:
+            symptom = parse_symptom(word)
+        except SymptomError:
+            continue
+        return Ask(symptom, min(minutes, MAX_MINUTES) if minutes is not None else None)
+    return Ask()
+
+
+def report_of(code: str | None = None) -> Report | Help:
+    """A report of ``code`` (or of errors unnamed); a code that names nothing is not understood,
+    as the words ``report <code>`` are not."""
+    words = _clean(code or "").split()
+    if not words:
+        return Report()
+    try:
+        return Report(parse_symptom(words[0]))
+    except SymptomError:
+        return Help(unknown=" ".join(["report", *words]))
+
+
+def subscribe_to(components: str | None = None) -> Subscribe:
+    """A subscription to the comma-separated ``components`` (all of them when empty)."""
+    return Subscribe(_component_names(" ".join(_clean(components or "").split())))
 
 
 def _clean(text: str) -> str:

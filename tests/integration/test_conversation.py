@@ -51,7 +51,7 @@ async def test_the_test_word_posts_a_sample_then_resolves_it_in_its_thread(
     bot: tuple[Core, Wired],
 ) -> None:
     core, w = bot
-    answer = await core.handle("test", ADMIN)
+    answer = await core.answer(core.parse("test"), ADMIN)
     await _until(lambda: len(w.chat.sent) == 3)
     assert isinstance(answer, TextAnswer)
     assert answer.ok
@@ -69,7 +69,7 @@ async def test_the_test_word_posts_a_sample_then_resolves_it_in_its_thread(
 
 async def test_the_test_word_needs_the_subscribe_permission(bot: tuple[Core, Wired]) -> None:
     core, w = bot
-    answer = await core.handle("test", MEMBER)
+    answer = await core.answer(core.parse("test"), MEMBER)
     assert isinstance(answer, TextAnswer)
     assert not answer.ok
     assert "manage" in answer.text
@@ -78,9 +78,11 @@ async def test_the_test_word_needs_the_subscribe_permission(bot: tuple[Core, Wir
 
 async def test_the_test_word_runs_once_a_minute_per_channel(bot: tuple[Core, Wired]) -> None:
     core, _ = bot
-    first = await core.handle("test", ADMIN)
-    again = await core.handle("test", ADMIN)
-    elsewhere = await core.handle("test", ChatContext("slack", "C2", "U1", workspace="T1"))
+    first = await core.answer(core.parse("test"), ADMIN)
+    again = await core.answer(core.parse("test"), ADMIN)
+    elsewhere = await core.answer(
+        core.parse("test"), ChatContext("slack", "C2", "U1", workspace="T1")
+    )
     assert isinstance(first, TextAnswer)
     assert isinstance(again, TextAnswer)
     assert isinstance(elsewhere, TextAnswer)
@@ -93,7 +95,7 @@ async def test_the_test_word_runs_once_a_minute_per_channel(bot: tuple[Core, Wir
 async def test_the_test_word_says_plainly_when_it_cannot_post(bot: tuple[Core, Wired]) -> None:
     core, w = bot
     w.chat.fail_next = [PermanentDeliveryError("not_in_channel")]
-    answer = await core.handle("test", ADMIN)
+    answer = await core.answer(core.parse("test"), ADMIN)
     assert isinstance(answer, TextAnswer)
     assert not answer.ok
     assert "could not post here (not_in_channel)" in answer.text
@@ -104,8 +106,8 @@ async def test_subscribing_mid_incident_announces_it_once_with_its_latest_update
     bot: tuple[Core, Wired],
 ) -> None:
     core, w = bot
-    answer = await core.handle("subscribe", ADMIN)
-    await core.handle("subscribe", ADMIN)  # twice: still one notice
+    answer = await core.answer(core.parse("subscribe"), ADMIN)
+    await core.answer(core.parse("subscribe"), ADMIN)  # twice: still one notice
     await _until(lambda: len(w.chat.sent) >= 1)
     await asyncio.sleep(0.2)
     assert isinstance(answer, TextAnswer)
@@ -119,9 +121,15 @@ async def test_subscribing_mid_incident_announces_it_once_with_its_latest_update
 async def test_reports_are_counted_per_team_and_change_the_advice(bot: tuple[Core, Wired]) -> None:
     core, _ = bot
     for user in ("U1", "U2", "U2"):
-        await core.handle("report 503", ChatContext("slack", "C1", user, workspace="T1"))
-    other_team = await core.handle("503", ChatContext("slack", "C9", "U7", workspace="T2"))
-    same_team = await core.handle("503", ChatContext("slack", "C5", "U9", workspace="T1"))
+        await core.answer(
+            core.parse("report 503"), ChatContext("slack", "C1", user, workspace="T1")
+        )
+    other_team = await core.answer(
+        core.parse("503"), ChatContext("slack", "C9", "U7", workspace="T2")
+    )
+    same_team = await core.answer(
+        core.parse("503"), ChatContext("slack", "C5", "U9", workspace="T1")
+    )
     assert isinstance(same_team, StatusAnswer)
     assert isinstance(other_team, StatusAnswer)
     assert same_team.advice.team_reports == 2

@@ -17,7 +17,10 @@ from bot.ask.grammar import (
     Report,
     Subscribe,
     Unsubscribe,
+    ask_about,
     parse,
+    report_of,
+    subscribe_to,
 )
 from bot.ask.grammar import Test as _Test  # not named Test*: pytest would collect it
 from bot.ask.symptoms import Symptom
@@ -230,3 +233,67 @@ def test_any_error_code_with_minutes_is_an_ask(code: int, minutes: int) -> None:
     assert command.symptom is not None
     assert command.symptom.code == code
     assert command.minutes == min(minutes, MAX_MINUTES)
+
+
+# --- typed options (Discord's application commands) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "minutes"),
+    [
+        (None, None),
+        ("", None),
+        ("503", None),
+        ("503", 12),
+        ("HTTP 529", 5),
+        ("overloaded", 90),
+        ("getting 529s", None),
+        ("timeout", 1),
+        ("banana", 12),
+        ("200", None),
+        ("help", None),
+    ],
+)
+def test_typed_status_options_ask_what_the_same_words_ask(
+    code: str | None, minutes: int | None
+) -> None:
+    words = f"status {code or ''} {f'{minutes}m' if code and minutes is not None else ''}"
+    assert ask_about(code, minutes) == parse(words)
+
+
+def test_typed_status_options_give_advice_without_spelling_words() -> None:
+    assert ask_about("503", 12) == Ask(S503, 12)
+    assert ask_about("overloaded") == Ask(Symptom("overloaded", 529))
+    assert ask_about(None, 12) == Ask()  # minutes of nothing mean nothing
+    assert ask_about("banana", 12) == Ask()  # as "status banana 12m": the plain status
+    assert ask_about("503", 10 * MAX_MINUTES) == Ask(S503, MAX_MINUTES)
+
+
+@pytest.mark.parametrize("code", [None, "", "529", "overloaded", "HTTP 503", "banana", "200"])
+def test_a_typed_report_reports_what_the_same_words_report(code: str | None) -> None:
+    assert report_of(code) == parse(f"report {code or ''}")
+
+
+def test_a_typed_report_of_nothing_known_is_help_naming_it() -> None:
+    assert report_of("529") == Report(Symptom("529", 529))
+    assert report_of("banana") == Help(unknown="report banana")
+
+
+@pytest.mark.parametrize(
+    "components",
+    [None, "", "claude.ai", "claude.ai, Claude Code", "Claude  Code", ' "Claude API" '],
+)
+def test_typed_components_subscribe_as_the_same_words_do(components: str | None) -> None:
+    assert subscribe_to(components) == parse(f"subscribe {components or ''}")
+
+
+def test_typed_components_are_split_on_commas_and_cleaned() -> None:
+    assert subscribe_to("claude.ai,\x1b Claude Code") == Subscribe(("claude.ai", "Claude Code"))
+    assert subscribe_to(None) == Subscribe()
+
+
+@given(st.text(max_size=200), st.one_of(st.none(), st.integers(1, MAX_MINUTES)))
+def test_typed_options_never_raise(text: str, minutes: int | None) -> None:
+    assert isinstance(ask_about(text, minutes), Ask)
+    assert isinstance(report_of(text), Report | Help)
+    assert isinstance(subscribe_to(text), Subscribe)
