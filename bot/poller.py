@@ -10,19 +10,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from bot.clock import Clock
 from bot.detect import changes, early_warning, feed_health
 from bot.detect.early_warning import WarningState
-from bot.detect.events import Event, WarningConfirmed, to_payload
+from bot.detect.events import Event, to_payload
 from bot.detect.feed_health import FeedHealth
 from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
-from bot.notify import routing
-from bot.notify.deliveries import Delivery
+from bot.notify import compose, routing
 from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
@@ -166,12 +165,9 @@ class Watcher:
     ) -> PollResult:
         now = self._clock()
         subscriptions = await self._store.active_subscriptions()
-        deliveries = routing.deliveries(
-            events, subscriptions, self._source, self.default_component_ids()
-        )
-        deliveries = _with_lead_times(deliveries, events)
-        if self._mark_test:  # the demo: every notice says it is a test
-            deliveries = [replace(d, notice=d.notice.as_test()) for d in deliveries]
+        # The demo's notices are composed as tests: every one says so.
+        composed = compose.notices_for(events, self._source, is_test=self._mark_test)
+        deliveries = routing.deliveries(composed, subscriptions, self.default_component_ids())
         queued = await self._store.commit_poll(
             snapshot=snapshot,
             health=health,
@@ -234,21 +230,3 @@ class Watcher:
                 self._metrics.component_status.labels(c.name).set(
                     COMPONENT_LEVELS.get(c.status, -1)
                 )
-
-
-def _with_lead_times(deliveries: list[Delivery], events: list[Event]) -> list[Delivery]:
-    """An incident confirmed by an early warning says, in its start notice, how much earlier
-    the bot saw it."""
-    leads = {
-        f"incident:{e.incident.id}:started": e.warning.lead_minutes
-        for e in events
-        if isinstance(e, WarningConfirmed)
-    }
-    if not leads:
-        return deliveries
-    return [
-        replace(d, notice=replace(d.notice, early_warning_minutes=leads[d.event_id]))
-        if d.event_id in leads
-        else d
-        for d in deliveries
-    ]

@@ -2,18 +2,24 @@
 
 An incident's start is a thread root; its updates are replies; its resolution is a reply
 also shown in the channel, plus an edit of the root to say it is resolved and how long it
-lasted. Maintenances and the feed's own outages follow the same pattern.
+lasted. Maintenances, the feed's own outages and early warnings (``warning_notices``) follow
+the same pattern.
+
+Everything a notice says is decided here, from inputs: how many minutes an early warning
+came before an incident (``notices_for`` reads it from the same poll's confirmation) and
+whether the notices are a test (the demo, the ``test`` word). Nobody patches a notice later.
+Who gets which notice is ``routing``'s, which takes this module's output.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import assert_never
 
 from bot.detect.events import (
     ComponentChanged,
-    EarlyWarning,
     Event,
     FeedLost,
     FeedRestored,
@@ -27,48 +33,58 @@ from bot.detect.events import (
     WarningConfirmed,
     WarningRaised,
 )
+from bot.notify import warning_notices
 from bot.notify.notices import Action, Notice, NoticeKind, Planned, Severity
 from bot.statuspage.models import Incident, IncidentUpdate
 
 FEED_THREAD = "feed"
 
-CHAT_KINDS = frozenset(
-    {
-        NoticeKind.INCIDENT_STARTED,
-        NoticeKind.INCIDENT_UPDATED,
-        NoticeKind.INCIDENT_RESOLVED,
-        NoticeKind.MAINTENANCE_STARTED,
-        NoticeKind.MAINTENANCE_COMPLETED,
-        NoticeKind.FEED_LOST,
-        NoticeKind.FEED_RESTORED,
-        NoticeKind.EARLY_WARNING,
-        NoticeKind.EARLY_WARNING_CLEARED,
-        NoticeKind.EARLY_WARNING_CONFIRMED,
+
+@dataclass(frozen=True)
+class Composed:
+    """An event and the notices it causes, in delivery order."""
+
+    event: Event
+    planned: tuple[Planned, ...]
+
+
+def notices_for(events: Iterable[Event], source: str, *, is_test: bool = False) -> list[Composed]:
+    """Every event's notices. An incident that an early warning of the same poll foresaw
+    says, in its start notice, how many minutes earlier the bot saw it."""
+    events = list(events)
+    leads = {
+        e.incident.id: e.warning.lead_minutes for e in events if isinstance(e, WarningConfirmed)
     }
-)
-"""What chat channels get; the console (``watch``) gets everything."""
+    composed = []
+    for event in events:
+        lead = leads.get(event.incident.id) if isinstance(event, IncidentStarted) else None
+        planned = plan(event, source, early_warning_minutes=lead, is_test=is_test)
+        composed.append(Composed(event, tuple(planned)))
+    return composed
 
 
-def plan(event: Event, source: str) -> list[Planned]:
+def plan(
+    event: Event, source: str, *, early_warning_minutes: int | None = None, is_test: bool = False
+) -> list[Planned]:
+    """``event``'s notices; ``early_warning_minutes`` goes on an incident's start notice."""
     match event:
         case IncidentStarted(incident=incident, update=update):
-            return [Planned(Action.POST, incident_root(incident, update))]
+            root = incident_root(incident, update, early_warning_minutes, is_test=is_test)
+            return [Planned(Action.POST, root)]
         case IncidentUpdated(incident=incident, update=update, reopened=reopened):
-            notice = _incident_notice(NoticeKind.INCIDENT_UPDATED, incident, update)
+            notice = _incident_notice(NoticeKind.INCIDENT_UPDATED, incident, update, is_test)
             if not reopened:
                 return [Planned(Action.REPLY, notice)]
-            return [
-                Planned(Action.BROADCAST, notice),
-                Planned(Action.EDIT, incident_root(incident, _first_update(incident))),
-            ]
+            root = incident_root(incident, _first_update(incident), is_test=is_test)
+            return [Planned(Action.BROADCAST, notice), Planned(Action.EDIT, root)]
         case IncidentResolved(incident=incident, update=update):
-            root = incident_root(incident, _first_update(incident))
+            root = incident_root(incident, _first_update(incident), is_test=is_test)
             ended = incident.resolved_at or (update.created_at if update else incident.updated_at)
             ended = ended or incident.created_at
             return [
                 Planned(
                     Action.BROADCAST,
-                    _incident_notice(NoticeKind.INCIDENT_RESOLVED, incident, update),
+                    _incident_notice(NoticeKind.INCIDENT_RESOLVED, incident, update, is_test),
                 ),
                 Planned(Action.EDIT, root.closed(ended, incident.status)),
             ]
@@ -85,21 +101,23 @@ def plan(event: Event, source: str) -> list[Planned]:
                         at=component.updated_at or _epoch(),
                         components=(component.name,),
                         url=source,
+                        is_test=is_test,
                     ),
                 )
             ]
         case MaintenanceScheduled(maintenance=m):
-            return [Planned(Action.POST, _maintenance_notice(NoticeKind.MAINTENANCE_SCHEDULED, m))]
+            scheduled = _maintenance_notice(NoticeKind.MAINTENANCE_SCHEDULED, m, is_test)
+            return [Planned(Action.POST, scheduled)]
         case MaintenanceStarted(maintenance=m):
-            return [Planned(Action.POST, maintenance_root(m))]
+            return [Planned(Action.POST, maintenance_root(m, is_test=is_test))]
         case MaintenanceCompleted(maintenance=m):
             ended = m.resolved_at or m.updated_at or m.created_at
-            return [
-                Planned(Action.BROADCAST, _maintenance_notice(NoticeKind.MAINTENANCE_COMPLETED, m)),
-                Planned(Action.EDIT, maintenance_root(m).closed(ended, "completed")),
-            ]
+            completed = _maintenance_notice(NoticeKind.MAINTENANCE_COMPLETED, m, is_test)
+            root = maintenance_root(m, is_test=is_test).closed(ended, "completed")
+            return [Planned(Action.BROADCAST, completed), Planned(Action.EDIT, root)]
         case FeedLost(since=since, failures=failures, error=error):
-            return [Planned(Action.POST, feed_lost_root(since, failures, error, source))]
+            lost = feed_lost_root(since, failures, error, source, is_test=is_test)
+            return [Planned(Action.POST, lost)]
         case FeedRestored(since=since, restored_at=restored_at):
             restored = Notice(
                 kind=NoticeKind.FEED_RESTORED,
@@ -112,51 +130,36 @@ def plan(event: Event, source: str) -> list[Planned]:
                 started_at=since,
                 ended_at=restored_at,
                 thread_key=FEED_THREAD,
+                is_test=is_test,
             )
-            root = feed_lost_root(since, 0, "", source).closed(restored_at, "restored")
+            root = feed_lost_root(since, 0, "", source, is_test=is_test)
+            root = root.closed(restored_at, "restored")
             return [Planned(Action.BROADCAST, restored), Planned(Action.EDIT, root)]
-        case WarningRaised(warning=warning):
-            return [Planned(Action.POST, warning_root(warning, source))]
-        case WarningCleared(warning=warning):
-            cleared = _warning_notice(
-                NoticeKind.EARLY_WARNING_CLEARED,
-                warning,
-                "Cleared: the errors stopped before the status page posted anything.",
-                source,
-            )
-            return [
-                Planned(Action.REPLY, cleared),
-                Planned(
-                    Action.EDIT, warning_root(warning, source).closed(_closed(warning), "cleared")
-                ),
-            ]
-        case WarningConfirmed(warning=warning, incident=incident):
-            lead = warning.lead_minutes or 0
-            confirmed = replace(
-                _warning_notice(
-                    NoticeKind.EARLY_WARNING_CONFIRMED,
-                    warning,
-                    f'Confirmed: the status page now reports "{incident.name}", '
-                    f"{lead} min after this warning. Follow it there.",
-                    incident.shortlink or source,
-                ),
-                early_warning_minutes=lead,
-            )
-            root = warning_root(warning, source).closed(_closed(warning), "confirmed")
-            return [Planned(Action.REPLY, confirmed), Planned(Action.EDIT, root)]
+        case WarningRaised() | WarningCleared() | WarningConfirmed():
+            return warning_notices.plan(event, source, is_test=is_test)
         case _:
             assert_never(event)
 
 
-def incident_root(incident: Incident, update: IncidentUpdate | None) -> Notice:
-    return _incident_notice(NoticeKind.INCIDENT_STARTED, incident, update)
+def incident_root(
+    incident: Incident,
+    update: IncidentUpdate | None,
+    early_warning_minutes: int | None = None,
+    *,
+    is_test: bool = False,
+) -> Notice:
+    return _incident_notice(
+        NoticeKind.INCIDENT_STARTED, incident, update, is_test, early_warning_minutes
+    )
 
 
-def maintenance_root(m: Incident) -> Notice:
-    return _maintenance_notice(NoticeKind.MAINTENANCE_STARTED, m)
+def maintenance_root(m: Incident, *, is_test: bool = False) -> Notice:
+    return _maintenance_notice(NoticeKind.MAINTENANCE_STARTED, m, is_test)
 
 
-def feed_lost_root(since: datetime, failures: int, error: str, source: str) -> Notice:
+def feed_lost_root(
+    since: datetime, failures: int, error: str, source: str, *, is_test: bool = False
+) -> Notice:
     detail = f" ({failures} polls in a row: {error})" if failures else ""
     return Notice(
         kind=NoticeKind.FEED_LOST,
@@ -172,47 +175,17 @@ def feed_lost_root(since: datetime, failures: int, error: str, source: str) -> N
         url=source,
         started_at=since,
         thread_key=FEED_THREAD,
+        is_test=is_test,
     )
 
 
-def warning_root(warning: EarlyWarning, source: str) -> Notice:
-    return _warning_notice(
-        NoticeKind.EARLY_WARNING,
-        warning,
-        f"{warning.detail} It is not your setup: don't reinstall or change keys. "
-        "I'll say here when it clears or when the status page confirms it.",
-        source,
-    )
-
-
-def _warning_notice(kind: NoticeKind, warning: EarlyWarning, text: str, url: str) -> Notice:
-    return Notice(
-        kind=kind,
-        title="Unconfirmed: elevated errors, not yet on the status page",
-        severity=Severity.UNKNOWN if kind is NoticeKind.EARLY_WARNING else Severity.RESOLVED,
-        status="unconfirmed" if kind is NoticeKind.EARLY_WARNING else kind.value.rsplit("_", 1)[1],
-        text=text,
-        at=warning.closed_at or warning.opened_at,
-        url=url,
-        started_at=warning.opened_at,
-        ended_at=None if kind is NoticeKind.EARLY_WARNING else warning.closed_at,
-        thread_key=f"warning:{warning.id}",
-    )
-
-
-def _closed(warning: EarlyWarning) -> datetime:
-    return warning.closed_at or warning.opened_at
-
-
-def incident_component_ids(incident: Incident) -> frozenset[str]:
-    """Every component the incident has touched, for channels that watch only some."""
-    ids = {c.id for c in incident.components}
-    for update in incident.incident_updates:
-        ids.update(a.code for a in update.affected_components or ())
-    return frozenset(ids)
-
-
-def _incident_notice(kind: NoticeKind, incident: Incident, update: IncidentUpdate | None) -> Notice:
+def _incident_notice(
+    kind: NoticeKind,
+    incident: Incident,
+    update: IncidentUpdate | None,
+    is_test: bool,
+    early_warning_minutes: int | None = None,
+) -> Notice:
     names = incident.component_names or _affected_names(incident)
     return Notice(
         kind=kind,
@@ -228,10 +201,12 @@ def _incident_notice(kind: NoticeKind, incident: Incident, update: IncidentUpdat
         started_at=incident.began_at,
         ended_at=incident.resolved_at if kind is NoticeKind.INCIDENT_RESOLVED else None,
         thread_key=f"incident:{incident.id}",
+        early_warning_minutes=early_warning_minutes,
+        is_test=is_test,
     )
 
 
-def _maintenance_notice(kind: NoticeKind, m: Incident) -> Notice:
+def _maintenance_notice(kind: NoticeKind, m: Incident, is_test: bool) -> Notice:
     update = m.latest_update
     window = ""
     if m.scheduled_for and m.scheduled_until:
@@ -250,6 +225,7 @@ def _maintenance_notice(kind: NoticeKind, m: Incident) -> Notice:
         started_at=m.scheduled_for or m.began_at,
         ended_at=(m.resolved_at or m.updated_at) if completed else None,
         thread_key=f"maintenance:{m.id}",
+        is_test=is_test,
     )
 
 

@@ -1,5 +1,8 @@
 """Which subscribed channels get which notice. Pure.
 
+Routing takes ``compose``'s output (each event with its notices) and never changes a notice:
+the dependency runs one way, routing -> compose.
+
 Chat channels get incidents, maintenance and feed notices (the contract's alert list); the
 console gets everything, component changes and scheduled maintenance included. A channel
 that watches only some components gets an incident when it touches one of them (or names
@@ -23,24 +26,38 @@ from bot.detect.events import (
     WarningRaised,
 )
 from bot.detect.view import StatusView
-from bot.notify.compose import CHAT_KINDS, incident_component_ids, plan
+from bot.notify.compose import Composed, notices_for
 from bot.notify.deliveries import Delivery, Subscription
+from bot.notify.notices import NoticeKind
 from bot.statuspage.models import Incident
 
 CONSOLE = "console"
+CHAT_KINDS = frozenset(
+    {
+        NoticeKind.INCIDENT_STARTED,
+        NoticeKind.INCIDENT_UPDATED,
+        NoticeKind.INCIDENT_RESOLVED,
+        NoticeKind.MAINTENANCE_STARTED,
+        NoticeKind.MAINTENANCE_COMPLETED,
+        NoticeKind.FEED_LOST,
+        NoticeKind.FEED_RESTORED,
+        NoticeKind.EARLY_WARNING,
+        NoticeKind.EARLY_WARNING_CLEARED,
+        NoticeKind.EARLY_WARNING_CONFIRMED,
+    }
+)
+"""What chat channels get; the console (``watch``) gets everything."""
 
 
 def deliveries(
-    events: Iterable[Event],
+    composed: Iterable[Composed],
     subscriptions: Sequence[Subscription],
-    source: str,
     default_components: frozenset[str] = frozenset(),
 ) -> list[Delivery]:
-    """``default_components`` (ids, from ``COMPONENTS``) stand in for a subscription that
-    names none."""
+    """Each composed notice for each subscription that wants it. ``default_components`` (ids,
+    from ``COMPONENTS``) stand in for a subscription that names none."""
     out: list[Delivery] = []
-    for event in events:
-        planned = plan(event, source)
+    for event, planned in ((c.event, c.planned) for c in composed):
         touched = _components_of(event)
         scope = _team_scope(event)
         for sub in subscriptions:
@@ -61,7 +78,7 @@ def catch_up(
     update, and each maintenance in progress. Never history."""
     events: list[Event] = [IncidentStarted(i, i.latest_update) for i in view.open_incidents]
     events += [MaintenanceStarted(m) for m in view.active_maintenances]
-    return deliveries(events, [subscription], view.source, default_components)
+    return deliveries(notices_for(events, view.source), [subscription], default_components)
 
 
 def team_scope(subscription: Subscription) -> str:
@@ -90,6 +107,14 @@ def _components_of(event: Event) -> frozenset[str] | None:
             return None
     ids = incident_component_ids(incident)
     return ids or None
+
+
+def incident_component_ids(incident: Incident) -> frozenset[str]:
+    """Every component the incident has touched, for channels that watch only some."""
+    ids = {c.id for c in incident.components}
+    for update in incident.incident_updates:
+        ids.update(a.code for a in update.affected_components or ())
+    return frozenset(ids)
 
 
 def _wants(sub: Subscription, touched: frozenset[str] | None, default: frozenset[str]) -> bool:
