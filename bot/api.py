@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.ask.answers import Answer
 from bot.ask.grammar import (
+    MAX_MINUTES,
     Ask,
     Command,
     Help,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = [
+    "MAX_MINUTES",
     "Adapter",
     "AdapterFactory",
     "Ask",

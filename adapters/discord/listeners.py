@@ -18,6 +18,7 @@ from discord import app_commands
 
 from adapters.discord.render import Message, answer_message
 from bot.api import (
+    MAX_MINUTES,
     ChatContext,
     Command,
     CoreAPI,
@@ -52,7 +53,6 @@ COMMON_CODES: Final = (
     "timeout",
 )
 MAX_CHOICES: Final = 25
-MAX_MINUTES: Final = 60 * 24 * 30
 
 
 def context_for_interaction(interaction: discord.Interaction) -> ChatContext:
