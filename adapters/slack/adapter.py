@@ -95,8 +95,10 @@ class SlackAdapter:
     async def revoked(self, team_id: str, reason: str) -> None:
         """The app was uninstalled or its token revoked: stop that workspace's alerts."""
         try:
-            stopped = await self._core.disable_targets("slack", team_id, reason)
+            # The token goes first: once a channel shows as unsubscribed, nothing can post
+            # with a token the workspace has taken back.
             await self.installations.forget(team_id)
+            stopped = await self._core.disable_targets("slack", team_id, reason)
         except Exception:
             log.exception("could not clean up Slack workspace %s after %s", team_id, reason)
             return
