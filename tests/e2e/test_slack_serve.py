@@ -105,7 +105,7 @@ def test_a_signed_command_gets_the_verdict_fast_and_an_unsigned_one_401(served: 
     took = time.perf_counter() - started
     assert answer.status_code == 200
     assert "No, Claude is up" in answer.json()["text"]
-    assert took < 0.5
+    assert took < 3.0  # Slack's own limit for an answer; how fast it is, is bench's figure
     assert served.command("", signed=False).status_code == 401
     assert not any(BOT_TOKEN in line or SIGNING_SECRET in line for line in process.stderr)
 
