@@ -29,6 +29,7 @@ from bot.notify.ports import (
     ChatAdapter,
     MessageRef,
     PermanentDeliveryError,
+    SentBeforeError,
     ThreadGoneError,
     TransientDeliveryError,
 )
@@ -241,6 +242,8 @@ class Dispatcher:
             await pacer.wait()
         try:
             ref = await self._send(adapter, row)
+        except SentBeforeError:
+            ref = None  # posted by an earlier try, and deleted since: nothing to thread under
         except TransientDeliveryError as error:
             await self._retry(row, str(error), error.retry_after)
             return
@@ -259,9 +262,9 @@ class Dispatcher:
         log.info("delivered %s (%s) to %s", row.event_id, row.action.value, row.target)
 
     async def _send(self, adapter: ChatAdapter, row: OutboxRow) -> MessageRef | None:
-        target, notice = row.target, row.notice
+        target, notice, attempt = row.target, row.notice, row.attempt
         if row.action is Action.POST or notice.thread_key is None:
-            return await adapter.post(target, notice)
+            return await adapter.post(target, notice, attempt)
         root = await self._store.thread_root(target, notice.thread_key)
         if row.action is Action.EDIT:
             if root is None:
@@ -276,7 +279,7 @@ class Dispatcher:
         if root is not None:
             try:
                 return await adapter.reply(
-                    target, root, notice, broadcast=row.action is Action.BROADCAST
+                    target, root, notice, attempt, broadcast=row.action is Action.BROADCAST
                 )
             except ThreadGoneError:
                 log.info(
@@ -284,7 +287,7 @@ class Dispatcher:
                     notice.thread_key,
                     target,
                 )
-        ref = await adapter.post(target, notice)
+        ref = await adapter.post(target, notice, attempt)
         await self._store.set_thread(target, notice.thread_key, ref, self._clock())
         return ref
 
@@ -302,7 +305,12 @@ class Dispatcher:
             return
         wait = retry_after if retry_after is not None else backoff_seconds(row.attempts)
         log.warning("will retry %s to %s in %.1fs: %s", row.event_id, row.target, wait, error)
-        await self._store.mark_retry(row, error, self._clock() + timedelta(seconds=wait))
+        # A platform that asks us to wait took nothing: if no earlier try may have posted it
+        # either, the next try need not look for it.
+        settled = retry_after is not None and row.maybe_sent_at is None
+        await self._store.mark_retry(
+            row, error, self._clock() + timedelta(seconds=wait), settled=settled
+        )
         self._count(row, "retried")
 
     def _count(self, row: OutboxRow, outcome: str) -> None:

@@ -8,22 +8,23 @@ from typing import TextIO
 
 from bot.cli.terminal import notice_text
 from bot.notify.notices import Notice
-from bot.notify.ports import ChatAdapter, MessageRef, Target
+from bot.notify.ports import Attempt, ChatAdapter, MessageRef, Target
 
 
 class ConsoleDelivery:
-    """Implements ``ChatAdapter`` on a text stream. Replies are indented under their root."""
+    """Implements ``ChatAdapter`` on a text stream. Replies are indented under their root.
+    A stream cannot be read back: a repeated try prints again (docs/reliability.md)."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._colour = stream.isatty()
         self._count = 0
 
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
         return self._print(notice_text(notice, colour=self._colour))
 
     async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+        self, target: Target, root: MessageRef, notice: Notice, attempt: Attempt, *, broadcast: bool
     ) -> MessageRef:
         text = notice_text(notice, colour=self._colour)
         return self._print("  ↳ " + text.replace("\n", "\n    "))

@@ -4,6 +4,7 @@ the store imports these, not the other way round."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,3 +32,12 @@ class Delivery:
     notice: Notice
     not_before: datetime | None = None
     """Hold the delivery until then (the ``test`` alert's resolution, a few seconds later)."""
+
+
+def delivery_key(event_id: str, target: Target, action: Action) -> str:
+    """The name a delivery carries to the platform (Discord's nonce, Slack's metadata): 24 hex
+    digits of a hash of what makes it unique in the outbox. The same on every try, in every
+    replica and even on a new database; it names no channel (a webhook URL is a secret), and
+    a different event, channel or action gives a different one."""
+    unique = "\n".join((event_id, target.key, action.value)).encode()
+    return hashlib.blake2b(unique, digest_size=12).hexdigest()

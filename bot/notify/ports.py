@@ -7,6 +7,7 @@ into its platform's API and maps the platform's errors onto the three errors bel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.notify.notices import Notice
@@ -59,6 +60,21 @@ class MessageRef:
         )
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a delivery, so that a platform can tell a repeat from a new message.
+
+    ``delivery`` names the delivery: the same on every try (and in every replica), different
+    for every event, channel and action, 24 hex digits (Discord takes a nonce of up to 25
+    characters). ``maybe_sent_at`` is when an earlier try began whose answer never reached
+    the outbox (the process died, or the call timed out), so the message may be there already;
+    None when no try came before, or each one failed for sure.
+    """
+
+    delivery: str
+    maybe_sent_at: datetime | None = None
+
+
 class DeliveryError(Exception):
     """Base of every error a ChatAdapter may raise."""
 
@@ -85,15 +101,25 @@ class ThreadGoneError(DeliveryError):
     """The thread's root message was deleted: the dispatcher posts the notice as a new root."""
 
 
-class ChatAdapter(Protocol):
-    """Posts notices to one platform. Each method either succeeds or raises a DeliveryError."""
+class SentBeforeError(DeliveryError):
+    """An earlier try of this delivery posted it, and someone has deleted that message since
+    (Discord says so for a repeated nonce): record it as sent, with nothing to reply to."""
 
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
+
+class ChatAdapter(Protocol):
+    """Posts notices to one platform. Each method either succeeds or raises a DeliveryError.
+
+    ``post`` and ``reply`` are given the ``Attempt``: a platform that can, makes a repeat of
+    a delivery it already took return that message instead of posting it twice (Discord: the
+    delivery as the message's nonce; Slack: the delivery in the message's metadata, looked for
+    when ``maybe_sent_at`` says an earlier try may have posted it)."""
+
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
         """Post ``notice`` as a new message in the channel (a thread root)."""
         ...
 
     async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+        self, target: Target, root: MessageRef, notice: Notice, attempt: Attempt, *, broadcast: bool
     ) -> MessageRef:
         """Post ``notice`` in ``root``'s thread; ``broadcast`` also shows it in the channel.
         Raises ThreadGoneError when the root no longer exists."""

@@ -1,6 +1,12 @@
 """Claims on the outbox: which rows are due, in order per channel, and which replica holds
 each. A claim is a compare-and-set with a lease, so of several replicas sharing one database
-each row goes to exactly one, and a dead replica's claims run out a lease later."""
+each row goes to exactly one, and a dead replica's claims run out a lease later.
+
+A claim also records the try it is for, before the call (``attempted_at``, kept when an
+earlier try's is still there): a row claimed again with one set was tried by a process that
+never learned the answer, and the platform may hold the message already. The claim's
+statement returns the row as changed, so a row whose ``attempted_at`` is this claim's own
+``now`` had no such earlier try."""
 
 from __future__ import annotations
 
@@ -64,10 +70,10 @@ class Claims(Database):
             result = await conn.execute(
                 sa.update(o)
                 .where(o.c.id.in_(heads), _claimable(owner, now))
-                .values(claimed_by=owner, claimed_until=now + lease)
+                .values(claimed_by=owner, claimed_until=now + lease, attempted_at=_attempt(now))
                 .returning(*o.c)
             )
-            rows = [outbox_row(r) for r in result.mappings()]
+            rows = [outbox_row(r, claimed_at=now) for r in result.mappings()]
         return sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
 
     async def claim(self, row: OutboxRow, owner: str, now: datetime, lease: timedelta) -> bool:
@@ -78,7 +84,7 @@ class Claims(Database):
             result = await conn.execute(
                 sa.update(t.outbox)
                 .where(c.id == row.id, c.state == "pending", _claimable(owner, now))
-                .values(claimed_by=owner, claimed_until=now + lease)
+                .values(claimed_by=owner, claimed_until=now + lease, attempted_at=_attempt(now))
             )
             return bool(result.rowcount)
 
@@ -145,3 +151,8 @@ def _claimable(owner: str, now: datetime) -> sa.ColumnElement[bool]:
     """Rows nobody holds: never claimed, the claim's lease ran out, or claimed by ``owner``."""
     c = t.outbox.c
     return sa.or_(c.claimed_until.is_(None), c.claimed_until < now, c.claimed_by == owner)
+
+
+def _attempt(now: datetime) -> sa.ColumnElement[Any]:
+    """``attempted_at`` for a claim: an earlier unanswered try's start, else ``now``."""
+    return sa.func.coalesce(t.outbox.c.attempted_at, sa.bindparam(None, now, t.UTCDateTime()))

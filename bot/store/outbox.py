@@ -11,9 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.notify.deliveries import Delivery
+from bot.notify.deliveries import Delivery, delivery_key
 from bot.notify.notices import Action, Notice
-from bot.notify.ports import MessageRef, Target
+from bot.notify.ports import Attempt, MessageRef, Target
 from bot.store import tables as t
 from bot.store.engine import Database, insert_ignore
 from bot.store.threads import put_thread_root
@@ -30,6 +30,14 @@ class OutboxRow:
     notice: Notice
     attempts: int
     next_attempt_at: datetime
+    maybe_sent_at: datetime | None = None
+    """When an earlier try began whose answer never came back (see ``Attempt``)."""
+
+    @property
+    def attempt(self) -> Attempt:
+        """This try, as the adapter is given it."""
+        key = delivery_key(self.event_id, self.target, self.action)
+        return Attempt(key, self.maybe_sent_at)
 
 
 class Outbox(Database):
@@ -72,24 +80,29 @@ class Outbox(Database):
                     last_error=None,
                     claimed_by=None,
                     claimed_until=None,
+                    attempted_at=None,
                 )
             )
             if ref is not None and row.action is Action.POST and row.notice.thread_key:
                 await put_thread_root(conn, row.target.key, row.notice.thread_key, ref, now)
 
-    async def mark_retry(self, row: OutboxRow, error: str, at: datetime) -> None:
+    async def mark_retry(
+        self, row: OutboxRow, error: str, at: datetime, *, settled: bool = False
+    ) -> None:
+        """Try ``row`` again at ``at``. ``settled``: no try of it can have posted it (this
+        one met a rate limit, and none came before), so the next need not look for it;
+        otherwise (a timeout, a 5xx) its ``attempted_at`` stays."""
+        values: dict[str, Any] = {
+            "attempts": row.attempts + 1,
+            "next_attempt_at": at,
+            "last_error": error[:1000],
+            "claimed_by": None,
+            "claimed_until": None,
+        }
+        if settled:
+            values["attempted_at"] = None
         async with self._writing() as conn:
-            await conn.execute(
-                sa.update(t.outbox)
-                .where(t.outbox.c.id == row.id)
-                .values(
-                    attempts=row.attempts + 1,
-                    next_attempt_at=at,
-                    last_error=error[:1000],
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
+            await conn.execute(sa.update(t.outbox).where(t.outbox.c.id == row.id).values(values))
 
     async def mark_dead(self, row: OutboxRow, error: str) -> None:
         async with self._writing() as conn:
@@ -166,7 +179,10 @@ async def queue_rows(conn: AsyncConnection, deliveries: Iterable[Delivery], now:
     return len(result.all())
 
 
-def outbox_row(row: Any) -> OutboxRow:
+def outbox_row(row: Any, claimed_at: datetime | None = None) -> OutboxRow:
+    """A row read back; ``claimed_at``: the ``now`` of the claim that just read it, which set
+    ``attempted_at`` to it unless an earlier try's was still there (see ``claims``)."""
+    attempted_at = row.get("attempted_at")
     return OutboxRow(
         id=row["id"],
         event_id=row["event_id"],
@@ -175,4 +191,5 @@ def outbox_row(row: Any) -> OutboxRow:
         notice=Notice.from_json(row["notice"]),
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
+        maybe_sent_at=None if attempted_at == claimed_at else attempted_at,
     )

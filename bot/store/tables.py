@@ -101,6 +101,9 @@ outbox = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("claimed_by", sa.String(64), nullable=True),
     sa.Column("claimed_until", UTCDateTime, nullable=True),
+    # Migration 0004: when a try began whose answer the outbox never got (set by the claim
+    # before the call, cleared by an answer): the platform may hold the message already.
+    sa.Column("attempted_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("event_id", "target_key", "action", name="uq_outbox_delivery"),
     sa.Index("ix_outbox_due", "state", "next_attempt_at"),
     # Migration 0003: "what does this channel send next" in one probe, and one platform's due

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
@@ -13,6 +15,7 @@ from bot.metrics import Metrics
 from bot.notify import routing
 from bot.notify.notices import Notice
 from bot.notify.ports import (
+    Attempt,
     MessageRef,
     PermanentDeliveryError,
     ThreadGoneError,
@@ -33,6 +36,7 @@ class Sent:
     notice: Notice
     root: MessageRef | None = None
     broadcast: bool = False
+    attempt: Attempt | None = None
 
 
 @dataclass
@@ -43,23 +47,27 @@ class RecordingChat:
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[Exception] = field(default_factory=list)
     deleted: set[str] = field(default_factory=set)
+    attempts: list[Attempt] = field(default_factory=list)
+    """Every try of ``post`` and ``reply``, failed ones too."""
     delay: float = 0.0
     _ids: int = 0
 
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
+        self.attempts.append(attempt)
         await self._maybe_fail()
         self._ids += 1
-        self.sent.append(Sent("post", target, notice))
+        self.sent.append(Sent("post", target, notice, attempt=attempt))
         return MessageRef(target.channel, f"m{self._ids}")
 
     async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+        self, target: Target, root: MessageRef, notice: Notice, attempt: Attempt, *, broadcast: bool
     ) -> MessageRef:
+        self.attempts.append(attempt)
         await self._maybe_fail()
         if root.id in self.deleted:
             raise ThreadGoneError(root.id)
         self._ids += 1
-        self.sent.append(Sent("reply", target, notice, root, broadcast))
+        self.sent.append(Sent("reply", target, notice, root, broadcast, attempt))
         return MessageRef(target.channel, f"m{self._ids}")
 
     async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
@@ -83,6 +91,7 @@ __all__ = [
     "Sent",
     "TransientDeliveryError",
     "Wired",
+    "fresh_attempt",
     "wired",
 ]
 
@@ -128,3 +137,9 @@ async def wired(
         await dispatcher.close()
         await feed.close()
         await store.close()
+
+
+def fresh_attempt(maybe_sent_at: datetime | None = None) -> Attempt:
+    """A first try of a delivery no other test shares (a repeated key is a repeated message
+    to Discord, which answers it with the first)."""
+    return Attempt(uuid.uuid4().hex[:24], maybe_sent_at)
