@@ -4,8 +4,19 @@ discord.py runs against it unmodified (``DISCORD_API_URL`` points at ``api_url``
 gateway is what ``GET /gateway/bot`` answers). It holds a small world (one guild with
 channels, roles, members and permission overwrites), checks what Discord checks (the bot
 token, the bot's permissions in a channel, message and embed limits, replies to deleted
-messages) and records every call. Test hooks inject gateway events (mentions, application
+messages, nonces) and records every call. Test hooks inject gateway events (mentions, application
 commands, autocomplete), delete messages and channels, forbid channels, and answer 429s.
+
+Nonces, as Discord's Create Message documents them (discord/discord-api-docs,
+docs/resources/message.mdx, "Create Message", JSON params ``nonce`` and ``enforce_nonce``):
+a ``nonce`` is an integer or a string of up to 25 characters (longer: 400 Invalid Form Body);
+with ``enforce_nonce: true`` it "will be checked for uniqueness in the past few minutes. If
+another message was created by the same author with the same nonce, that message will be
+returned and no new message will be created". A repeat of a nonce whose message has been
+deleted since answers 404 Unknown Message (10008): Discord's engineer in the pull request that
+documented it (discord-api-docs#6647) calls that intended. "A few minutes" is not given more
+precisely; the fake keeps a nonce ``nonce_window`` seconds (120). ``hold`` carries out the
+next matching call and keeps its answer back (a bot killed then never learns of the message).
 
 Gateway: HELLO (op 10), IDENTIFY (op 2) → READY and GUILD_CREATE, HEARTBEAT (op 1) → ACK
 (op 11), RESUME (op 6) → RESUMED; transport compression ``zlib-stream`` as discord.py asks
@@ -18,6 +29,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,6 +127,17 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Calls matching ``method`` and ``pattern`` carried out with their answer kept back."""
+
+    method: str
+    pattern: re.Pattern[str]
+    times: int
+    held: list[Call] = field(default_factory=list)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Ping:
     """Who a message would notify, as Discord decides from content and allowed_mentions."""
 
@@ -176,8 +199,12 @@ def _zstd_compressor() -> Callable[[bytes], bytes] | None:
 class FakeDiscord:
     """``async with FakeDiscord() as discord:``; ``api_url`` is the DISCORD_API_URL."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, nonce_window: float = 120.0) -> None:
         self.token = token
+        self.nonce_window = nonce_window
+        self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
+        """(author, nonce) -> (message id, when) of messages created with enforce_nonce."""
+        self._holds: list[Hold] = []
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.bodies: dict[str, list[dict[str, Any]]] = {}
@@ -238,6 +265,8 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        for hold in self._holds:
+            hold.release.set()
         for session in self.sessions:
             await session.ws.close()
         if self._runner is not None:
@@ -436,6 +465,14 @@ class FakeDiscord:
             return _json(body, status=429, headers=headers)
 
         self._faults.append(Fault(method, re.compile(path), times, respond))
+
+    def hold(self, method: str, path: str, *, times: int = 1) -> Hold:
+        """The next ``times`` calls matching ``method`` and the ``path`` regex are carried out
+        (a message is created) and their answers kept back until ``Hold.release`` is set (or
+        the fake stops). ``Hold.held`` lists them as they come."""
+        hold = Hold(method, re.compile(path), times)
+        self._holds.append(hold)
+        return hold
 
     def fail(self, method: str, path: str, status: int, *, code: int = 0, times: int = 1) -> None:
         """Answer the next ``times`` matching calls with ``status`` (a 5xx, say)."""
@@ -660,6 +697,18 @@ class FakeDiscord:
         call.status = response.status
         async with self._changed:
             self._changed.notify_all()
+        hold = next(
+            (
+                h
+                for h in self._holds
+                if h.times > 0 and h.method == request.method and h.pattern.fullmatch(path)
+            ),
+            None,
+        )
+        if hold is not None and response.status < 300:
+            hold.times -= 1
+            hold.held.append(call)
+            await hold.release.wait()
         return response
 
     def _fault(self, method: str, path: str) -> web.Response | None:
@@ -750,6 +799,9 @@ class FakeDiscord:
         needed = VIEW_CHANNEL | SEND_MESSAGES | (READ_MESSAGE_HISTORY if reference else 0)
         self._check_channel(channel, BOT_ID, needed)
         validate_message(body)
+        repeated = self._repeated_nonce(BOT_ID, body)
+        if repeated is not None:
+            return repeated
         message = self._message(channel, self.users[BOT_ID], body.get("content") or "", body)
         if reference:
             target = self.messages.get(str(reference.get("message_id")))
@@ -768,6 +820,19 @@ class FakeDiscord:
                 }
                 message["referenced_message"] = target
         return self._store(message, body)
+
+    def _repeated_nonce(self, author: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The message an earlier create with this ``nonce`` made, when ``enforce_nonce`` asks
+        and it is recent; 404 Unknown Message when that message was deleted since."""
+        nonce = body.get("nonce")
+        if nonce is None or not body.get("enforce_nonce"):
+            return None
+        earlier = self._nonces.get((author, str(nonce)))
+        if earlier is None or time.monotonic() - earlier[1] > self.nonce_window:
+            return None
+        if earlier[0] in self.deleted:
+            raise DiscordError(404, 10008, "Unknown Message")
+        return self.messages[earlier[0]]
 
     def _edit(self, channel: str, message_id: str, body: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(channel, message_id)
@@ -807,6 +872,12 @@ class FakeDiscord:
         }
 
     def _store(self, message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        nonce = body.get("nonce")
+        if nonce is not None:
+            message["nonce"] = nonce
+            if body.get("enforce_nonce"):
+                author = message["author"]["id"]
+                self._nonces[(author, str(nonce))] = (message["id"], time.monotonic())
         self.messages[message["id"]] = message
         self.bodies[message["id"]] = [body]
         self._record_pings(message, body)
@@ -943,6 +1014,9 @@ def validate_message(body: dict[str, Any], *, edit: bool = False) -> None:
     embed's parts within their limits and 6,000 characters in all, http(s) links only."""
     content = body.get("content") or ""
     embeds = body.get("embeds") or []
+    nonce = body.get("nonce")
+    if nonce is not None and not isinstance(nonce, int) and len(str(nonce)) > 25:
+        raise _form_error("nonce", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
     if len(content) > 2000:
         raise _form_error("content", "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")
     if not edit and not content and not embeds:

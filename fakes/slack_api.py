@@ -5,7 +5,18 @@ query or JSON bodies, ``Authorization: Bearer`` tokens, ``{"ok": true, ...}`` an
 ``ts`` values, Slack's error names, 429 with ``Retry-After``. It keeps each channel's
 messages (so a test can delete a thread root, as a person would), checks Block Kit limits the
 way Slack refuses oversized messages, and records every call. Faults are scripted per method
-and/or channel for the next N calls (``fail``).
+and/or channel for the next N calls (``fail``); ``hold`` carries out the next matching call
+and keeps its answer back (a process killed then never learns that Slack took the message).
+
+Message metadata: ``chat.postMessage`` keeps ``metadata`` (``event_type``, ``event_payload``;
+JSON in a form body, an object in a JSON body) and answers it on the ``message`` it returns;
+``conversations.history`` and ``.replies`` show it on each message only with
+``include_all_metadata=true`` ("Return all metadata associated with messages. Defaults to
+false", docs.slack.dev), in the shape slack-sdk's own test reads back
+(python-slack-sdk integration_tests/web/test_message_metadata.py:
+``history["messages"][0]["metadata"]``). Both page with ``limit``, ``cursor`` and
+``response_metadata.next_cursor``, and honour ``oldest``/``latest``; a message's ``ts`` is the
+wall clock when it was posted (unique, increasing), so ``oldest`` works as in Slack.
 
 Use it inside a running event loop: ``async with FakeSlack() as slack: ...``; point
 ``SLACK_API_URL`` at ``slack.api_url``. ``sign`` signs a request to ``/slack/events`` exactly
@@ -165,6 +176,7 @@ class Message:
     deleted: bool = False
     edits: list[dict[str, Any]] = field(default_factory=list)
     first_text: str = ""
+    metadata: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.first_text = self.first_text or self.text
@@ -173,14 +185,17 @@ class Message:
     def is_reply(self) -> bool:
         return self.thread_ts is not None and self.thread_ts != self.ts
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, metadata: bool = True) -> dict[str, Any]:
         shown: dict[str, Any] = {
             "type": "message",
             "user": BOT_USER_ID,
             "bot_id": BOT_ID,
+            "app_id": "A0APP0001",
             "ts": self.ts,
             "text": self.text,
         }
+        if metadata and self.metadata is not None:
+            shown["metadata"] = self.metadata
         if self.blocks:
             shown["blocks"] = self.blocks
         if self.attachments:
@@ -209,6 +224,16 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Calls to ``method`` carried out with their answer kept back, ``times`` more of them."""
+
+    method: str
+    times: int
+    held: list[Call] = field(default_factory=list)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Installation:
     team_id: str
     token: str
@@ -226,6 +251,8 @@ class FakeSlack:
         self.socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._messages: list[Message] = []
         self._faults: list[Fault] = []
+        self._holds: list[Hold] = []
+        self._last_ts = 0.0
         self._clock = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
@@ -246,6 +273,8 @@ class FakeSlack:
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        for hold in self._holds:
+            hold.release.set()
         for ws in self._sockets:
             await ws.close()
         if self._runner is not None:
@@ -280,6 +309,14 @@ class FakeSlack:
         error page like Slack's edge; otherwise ``{"ok": false, "error": error}``.
         """
         self._faults.append(Fault(method, channel, error, status, retry_after, times))
+
+    def hold(self, method: str, *, times: int = 1) -> Hold:
+        """The next ``times`` calls to ``method`` are carried out (a message is posted) and
+        their answers kept back until ``Hold.release`` is set (or the fake stops): the bot
+        never learns that Slack took them. ``Hold.held`` lists them as they come."""
+        hold = Hold(method, times)
+        self._holds.append(hold)
+        return hold
 
     def add_channel(
         self, channel: str, *, private: bool = False, member: bool = True, archived: bool = False
@@ -365,7 +402,8 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await _params(request)
         token = _token(request, params)
-        self.calls.append(Call(method, params, token))
+        call = Call(method, params, token)
+        self.calls.append(call)
         fault = self._take_fault(method, params.get("channel"))
         if fault is not None:
             return _fault_answer(fault)
@@ -377,6 +415,11 @@ class FakeSlack:
             if problem:
                 return _error(problem)
         result: web.Response = await handler(params, token)
+        hold = next((h for h in self._holds if h.method == method and h.times > 0), None)
+        if hold is not None and result.status == 200:
+            hold.times -= 1
+            hold.held.append(call)
+            await hold.release.wait()
         return result
 
     def _take_fault(self, method: str, channel: object) -> Fault | None:
@@ -404,8 +447,9 @@ class FakeSlack:
         return self.channels.setdefault(channel_id, Channel(channel_id))
 
     def _next_ts(self) -> str:
-        n = next(self._clock)
-        return f"{1_700_000_000 + n}.{n:06d}"
+        """The wall clock, as Slack stamps a message: unique and increasing."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     # --- methods ----------------------------------------------------------------------
 
@@ -439,6 +483,7 @@ class FakeSlack:
             attachments=_json_list(params.get("attachments")),
             thread_ts=str(thread_ts) if thread_ts else None,
             reply_broadcast=_truthy(params.get("reply_broadcast")),
+            metadata=_json_object(params.get("metadata")),
         )
         self._messages.append(message)
         return _ok({"channel": channel.id, "ts": message.ts, "message": message.as_json()})
@@ -486,24 +531,20 @@ class FakeSlack:
         if problem:
             return _error(problem)
         assert channel is not None
-        latest = float(params.get("latest") or "inf")
-        oldest = float(params.get("oldest") or 0)
-        inclusive = _truthy(params.get("inclusive"))
+        inside = _time_range(params)
+        metadata = _truthy(params.get("include_all_metadata"))
         shown = []
-        for message in reversed(self.messages(channel.id)):
+        for message in reversed(self.messages(channel.id)):  # newest first, as Slack
             if message.is_reply and not message.reply_broadcast:
                 continue
-            at = float(message.ts)
-            inside = oldest <= at <= latest if inclusive else oldest < at < latest
-            if not inside:
+            if not inside(message.ts):
                 continue
             if message.deleted:
                 if self.replies(channel.id, message.ts):
                     shown.append({"type": "message", "subtype": "tombstone", "ts": message.ts})
                 continue
-            shown.append(message.as_json())
-        limit = int(params.get("limit") or 100)
-        return _ok({"messages": shown[:limit], "has_more": len(shown) > limit})
+            shown.append(message.as_json(metadata=metadata))
+        return _ok(_page(shown, params))
 
     async def _m_conversations_replies(
         self, params: dict[str, Any], token: str | None
@@ -516,8 +557,11 @@ class FakeSlack:
         root = self._find(channel.id, str(params.get("ts")))
         if root is None or (root.deleted and not self.replies(channel.id, root.ts)):
             return _error("thread_not_found")
-        thread = [root, *self.replies(channel.id, root.ts)]
-        return _ok({"messages": [m.as_json() for m in thread if not m.deleted]})
+        inside = _time_range(params)
+        metadata = _truthy(params.get("include_all_metadata"))
+        replies = [m for m in self.replies(channel.id, root.ts) if inside(m.ts)]
+        thread = [m.as_json(metadata=metadata) for m in [root, *replies] if not m.deleted]
+        return _ok(_page(thread, params))  # the root first, then the replies oldest first
 
     async def _m_oauth_v2_access(self, params: dict[str, Any], token: str | None) -> web.Response:
         installation = self.oauth_codes.pop(str(params.get("code")), None)
@@ -612,6 +656,35 @@ def _postable(channel: Channel | None) -> str | None:
 def _readable(channel: Channel | None) -> str | None:
     problem = _postable(channel)
     return None if problem == "is_archived" else problem
+
+
+def _time_range(params: dict[str, Any]) -> Any:
+    """Whether a ts lies within the call's ``oldest`` and ``latest`` (``inclusive`` or not)."""
+    latest = float(params.get("latest") or "inf")
+    oldest = float(params.get("oldest") or 0)
+    inclusive = _truthy(params.get("inclusive"))
+
+    def inside(ts: str) -> bool:
+        at = float(ts)
+        return oldest <= at <= latest if inclusive else oldest < at < latest
+
+    return inside
+
+
+def _page(messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+    """One page of ``messages`` by ``limit`` and ``cursor`` (an offset, opaque to clients)."""
+    limit = int(params.get("limit") or 100)
+    start = int(str(params.get("cursor") or "0").removeprefix("offset:") or 0)
+    page = messages[start : start + limit]
+    more = start + limit < len(messages)
+    cursor = f"offset:{start + limit}" if more else ""
+    return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
+
+
+def _json_object(value: object) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        value = json.loads(value) if value else None
+    return value if isinstance(value, dict) else None
 
 
 def _truthy(value: object) -> bool:

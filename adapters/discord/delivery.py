@@ -3,6 +3,12 @@ own rate-limit buckets) and through webhooks (plain HTTP, no bot at all).
 
 Both implement the core's ``ChatAdapter``; ``errors`` maps Discord's answers onto the core's
 delivery errors.
+
+The bot's messages carry the delivery as their ``nonce`` with ``enforce_nonce`` (discord.py
+sends both when given a nonce): Discord answers a repeat within a few minutes with the message
+it already made, so a try after a crash between Discord's answer and the outbox's commit
+records that message instead of posting a second. Webhooks take no nonce (docs/reliability.md
+says what that leaves).
 """
 
 from __future__ import annotations
@@ -19,7 +25,14 @@ from yarl import URL
 from adapters.discord import errors
 from adapters.discord.render import Message, notice_message
 from bot.notify.notices import Notice
-from bot.notify.ports import MessageRef, PermanentDeliveryError, Target, TransientDeliveryError
+from bot.notify.ports import (
+    Attempt,
+    MessageRef,
+    PermanentDeliveryError,
+    SentBeforeError,
+    Target,
+    TransientDeliveryError,
+)
 
 NO_MENTIONS: Final = discord.AllowedMentions.none()
 WEBHOOK_TIMEOUT: Final = aiohttp.ClientTimeout(total=20)
@@ -33,17 +46,17 @@ class BotDelivery:
         self._client = client
         self._ready = ready
 
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
-        return await self._send(target, notice, None)
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
+        return await self._send(target, notice, attempt, None)
 
     async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+        self, target: Target, root: MessageRef, notice: Notice, attempt: Attempt, *, broadcast: bool
     ) -> MessageRef:
         # A Discord reply is always shown in the channel, so ``broadcast`` changes nothing.
         reference = discord.MessageReference(
             message_id=int(root.id), channel_id=int(root.channel), fail_if_not_exists=True
         )
-        return await self._send(target, notice, reference)
+        return await self._send(target, notice, attempt, reference)
 
     async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
         rendered = notice_message(notice)
@@ -57,14 +70,21 @@ class BotDelivery:
             raise errors.from_exception(error) from error
 
     async def _send(
-        self, target: Target, notice: Notice, reference: discord.MessageReference | None
+        self,
+        target: Target,
+        notice: Notice,
+        attempt: Attempt,
+        reference: discord.MessageReference | None,
     ) -> MessageRef:
         rendered = notice_message(notice)
         channel = self._channel(target)
         try:
             if reference is None:
                 sent = await channel.send(
-                    content=rendered.content, embeds=_embeds(rendered), allowed_mentions=NO_MENTIONS
+                    content=rendered.content,
+                    embeds=_embeds(rendered),
+                    allowed_mentions=NO_MENTIONS,
+                    nonce=attempt.delivery,
                 )
             else:
                 sent = await channel.send(
@@ -73,7 +93,12 @@ class BotDelivery:
                     allowed_mentions=NO_MENTIONS,
                     reference=reference,
                     mention_author=False,
+                    nonce=attempt.delivery,
                 )
+        except discord.NotFound as error:
+            if error.code == errors.UNKNOWN_MESSAGE:  # on a create: the nonce's message was deleted
+                raise SentBeforeError("an earlier try posted it; it was deleted since") from error
+            raise errors.from_exception(error) from error
         except Exception as error:
             raise errors.from_exception(error) from error
         return MessageRef(channel=str(sent.channel.id), id=str(sent.id))
@@ -91,22 +116,24 @@ class WebhookDelivery:
     """``discord-webhook:URL`` targets: execute with ``?wait=true`` to learn the message id,
     later edit it. No bot, no gateway. Webhooks cannot reply to a message, so an update is a
     new message in the channel; it is still checked against a deleted start message, so a
-    deleted one starts a new thread like in the bot's channels."""
+    deleted one starts a new thread like in the bot's channels. Executing a webhook takes no
+    nonce and a webhook cannot list its messages, so ``Attempt`` changes nothing here: a try
+    after one whose answer was lost posts again (docs/reliability.md)."""
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
 
-    async def post(self, target: Target, notice: Notice) -> MessageRef:
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
         data = await self._call("POST", _webhook_url(target), {"wait": "true"}, notice)
         if not isinstance(data, dict) or "id" not in data:
             raise TransientDeliveryError("Discord did not say which message the webhook posted")
         return MessageRef(channel=str(data["channel_id"]), id=str(data["id"]))
 
     async def reply(
-        self, target: Target, root: MessageRef, notice: Notice, *, broadcast: bool
+        self, target: Target, root: MessageRef, notice: Notice, attempt: Attempt, *, broadcast: bool
     ) -> MessageRef:
         await self._call("GET", _webhook_url(target, root.id), {}, None)
-        return await self.post(target, notice)
+        return await self.post(target, notice, attempt)
 
     async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
         await self._call("PATCH", _webhook_url(target, ref.id), {}, notice)

@@ -19,6 +19,7 @@ from bot.notify.ports import (
 )
 from fakes.discord_api import ALERTS, GUILD_ID, READ_ONLY, FakeDiscord
 from tests.integration.discord.messages import start_notice, text_of, update_of
+from tests.integration.helpers import fresh_attempt
 
 CHANNEL = Target("discord", ALERTS, GUILD_ID)
 MESSAGES = r"/channels/\d+/messages"
@@ -37,7 +38,7 @@ def sent(fake: FakeDiscord, ref: MessageRef) -> list[dict[str, Any]]:
 
 async def test_post_reply_edit(delivery: ChatAdapter, discord_fake: FakeDiscord) -> None:
     root = start_notice()
-    ref = await delivery.post(CHANNEL, root)
+    ref = await delivery.post(CHANNEL, root, fresh_attempt())
     assert ref.channel == ALERTS
     (body,) = sent(discord_fake, ref)
     assert body["allowed_mentions"] == NO_MENTIONS
@@ -45,7 +46,9 @@ async def test_post_reply_edit(delivery: ChatAdapter, discord_fake: FakeDiscord)
     assert body["embeds"][0]["url"] == "https://stspg.io/zcikqgvvd7e6"
     assert "message_reference" not in body
 
-    reply = await delivery.reply(CHANNEL, ref, update_of(root, "We found it."), broadcast=False)
+    reply = await delivery.reply(
+        CHANNEL, ref, update_of(root, "We found it."), fresh_attempt(), broadcast=False
+    )
     posted = discord_fake.messages[reply.id]
     assert posted["type"] == 19  # a reply
     assert posted["message_reference"]["message_id"] == ref.id
@@ -69,7 +72,7 @@ async def test_a_route_429_is_waited_out_by_discord_py(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
     discord_fake.rate_limit("POST", MESSAGES, retry_after=0.2, times=2)
-    ref = await delivery.post(CHANNEL, start_notice())
+    ref = await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     statuses = [c.status for c in discord_fake.calls_to("POST", MESSAGES)]
     assert statuses == [429, 429, 200]
     assert len(discord_fake.channel_messages(ALERTS)) == 1
@@ -80,7 +83,7 @@ async def test_a_global_429_is_waited_out_too(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
     discord_fake.rate_limit("POST", MESSAGES, retry_after=0.2, is_global=True)
-    await delivery.post(CHANNEL, start_notice())
+    await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     assert [c.status for c in discord_fake.calls_to("POST", MESSAGES)] == [429, 200]
 
 
@@ -89,7 +92,7 @@ async def test_a_long_429_goes_back_to_the_dispatcher_with_its_wait(
 ) -> None:
     discord_fake.rate_limit("POST", MESSAGES, retry_after=45.0)
     with pytest.raises(TransientDeliveryError) as caught:
-        await delivery.post(CHANNEL, start_notice())
+        await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     assert caught.value.retry_after == 45.0
     assert discord_fake.channel_messages(ALERTS) == []
 
@@ -99,7 +102,7 @@ async def test_a_deleted_channel_is_permanent(
 ) -> None:
     discord_fake.delete_channel(ALERTS)
     with pytest.raises(PermanentDeliveryError) as caught:
-        await delivery.post(CHANNEL, start_notice())
+        await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     assert "Unknown Channel" in caught.value.reason
 
 
@@ -108,7 +111,7 @@ async def test_a_forbidden_channel_is_permanent(
 ) -> None:
     discord_fake.forbid_channel(ALERTS)
     with pytest.raises(PermanentDeliveryError) as caught:
-        await delivery.post(CHANNEL, start_notice())
+        await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     assert "Missing Access" in caught.value.reason
 
 
@@ -116,7 +119,7 @@ async def test_a_channel_the_bot_may_not_write_in_is_permanent(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
     with pytest.raises(PermanentDeliveryError) as caught:
-        await delivery.post(Target("discord", READ_ONLY, GUILD_ID), start_notice())
+        await delivery.post(Target("discord", READ_ONLY, GUILD_ID), start_notice(), fresh_attempt())
     assert "Missing Permissions" in caught.value.reason
 
 
@@ -124,10 +127,12 @@ async def test_a_deleted_root_is_thread_gone_for_reply_and_edit(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
     root = start_notice()
-    ref = await delivery.post(CHANNEL, root)
+    ref = await delivery.post(CHANNEL, root, fresh_attempt())
     discord_fake.delete_message(ref.id)
     with pytest.raises(ThreadGoneError):
-        await delivery.reply(CHANNEL, ref, update_of(root, "later"), broadcast=False)
+        await delivery.reply(
+            CHANNEL, ref, update_of(root, "later"), fresh_attempt(), broadcast=False
+        )
     with pytest.raises(ThreadGoneError):
         await delivery.edit(CHANNEL, ref, root)
     assert len(discord_fake.channel_messages(ALERTS)) == 1
@@ -138,9 +143,9 @@ async def test_server_errors_are_transient(
 ) -> None:
     discord_fake.fail("POST", MESSAGES, 503)
     with pytest.raises(TransientDeliveryError):
-        await delivery.post(CHANNEL, start_notice())
+        await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     discord_fake.fail("POST", MESSAGES, 500)  # retried once by discord.py itself, after 1 s
-    await delivery.post(CHANNEL, start_notice())
+    await delivery.post(CHANNEL, start_notice(), fresh_attempt())
     assert [c.status for c in discord_fake.calls_to("POST", MESSAGES)] == [503, 500, 200]
 
 
@@ -148,8 +153,10 @@ async def test_feed_text_that_tries_to_ping_everyone_pings_nobody(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
     hostile = start_notice("bad/summary-hostile.json")
-    ref = await delivery.post(CHANNEL, hostile)
-    await delivery.reply(CHANNEL, ref, update_of(hostile, hostile.text), broadcast=True)
+    ref = await delivery.post(CHANNEL, hostile, fresh_attempt())
+    await delivery.reply(
+        CHANNEL, ref, update_of(hostile, hostile.text), fresh_attempt(), broadcast=True
+    )
     for message in discord_fake.channel_messages(ALERTS):
         (body,) = discord_fake.bodies[message["id"]]
         assert body["allowed_mentions"] in (NO_MENTIONS, NO_MENTIONS_IN_REPLY)
@@ -163,7 +170,7 @@ async def test_feed_text_that_tries_to_ping_everyone_pings_nobody(
 async def test_a_huge_update_is_cut_not_rejected(
     delivery: ChatAdapter, discord_fake: FakeDiscord
 ) -> None:
-    ref = await delivery.post(CHANNEL, start_notice("bad/summary-huge-body.json"))
+    ref = await delivery.post(CHANNEL, start_notice("bad/summary-huge-body.json"), fresh_attempt())
     (body,) = sent(discord_fake, ref)
     (embed,) = body["embeds"]
     assert embed["description"].endswith("…")

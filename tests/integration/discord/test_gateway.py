@@ -29,6 +29,7 @@ from fakes.discord_api import (
 )
 from tests.integration.discord.conftest import discord_settings
 from tests.integration.discord.messages import reply_to, text_of
+from tests.integration.helpers import fresh_attempt
 
 GUILDS, GUILD_MESSAGES, MESSAGE_CONTENT = 1 << 0, 1 << 9, 1 << 15
 NOTICE = Notice(
@@ -122,7 +123,9 @@ async def test_a_refused_token_leaves_the_bot_off_but_serve_running(
     try:
         assert any("refused DISCORD_BOT_TOKEN" in r.getMessage() for r in caplog.records)
         with pytest.raises(TransientDeliveryError):
-            await adapter.deliveries()["discord"].post(Target("discord", ALERTS), NOTICE)
+            await adapter.deliveries()["discord"].post(
+                Target("discord", ALERTS), NOTICE, fresh_attempt()
+            )
         assert discord_fake.sessions == []
     finally:
         await adapter.stop()

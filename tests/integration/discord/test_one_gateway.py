@@ -11,6 +11,7 @@ from bot.notify.ports import Target
 from fakes.discord_api import ALERTS, FakeDiscord
 from tests.integration.discord.conftest import discord_settings
 from tests.integration.discord.messages import start_notice
+from tests.integration.helpers import fresh_attempt
 
 
 async def test_a_follower_delivers_over_rest_and_connects_only_as_poller(
@@ -21,7 +22,9 @@ async def test_a_follower_delivers_over_rest_and_connects_only_as_poller(
     adapter.follow_poller()
     await adapter.start()
     try:
-        ref = await adapter.deliveries()["discord"].post(Target("discord", ALERTS), start_notice())
+        ref = await adapter.deliveries()["discord"].post(
+            Target("discord", ALERTS), start_notice(), fresh_attempt()
+        )
         await asyncio.sleep(0.5)
         sessions_as_follower = len(discord_fake.sessions)
         adapter.became_poller()

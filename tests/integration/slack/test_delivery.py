@@ -22,6 +22,7 @@ from bot.notify.ports import (
 from bot.settings import Secret
 from fakes.slack_api import BOT_TOKEN, TEAM_ID, FakeSlack, texts
 from fakes.statuspage import load_json
+from tests.integration.helpers import fresh_attempt
 
 ALERTS = Target("slack", "C0ALERTS1", TEAM_ID)
 STARTED = datetime(2026, 11, 24, 18, 2, tzinfo=UTC)
@@ -71,7 +72,7 @@ def delivery(slack: FakeSlack, revoked: Revocations) -> SlackDelivery:
 async def test_post_is_a_channel_message_in_the_impact_colour(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    ref = await delivery.post(ALERTS, notice())
+    ref = await delivery.post(ALERTS, notice(), fresh_attempt())
     [call] = slack.calls_to("chat.postMessage")
     assert call.token == BOT_TOKEN
     assert call.params["channel"] == "C0ALERTS1"
@@ -90,9 +91,9 @@ async def test_post_is_a_channel_message_in_the_impact_colour(
 async def test_reply_goes_in_the_thread_after_checking_the_root_is_there(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     update = notice(NoticeKind.INCIDENT_UPDATED, status="identified", text="Fix is rolling out.")
-    ref = await delivery.reply(ALERTS, root, update, broadcast=False)
+    ref = await delivery.reply(ALERTS, root, update, fresh_attempt(), broadcast=False)
     assert [c.method for c in slack.calls] == [
         "chat.postMessage",
         "conversations.history",
@@ -110,14 +111,14 @@ async def test_reply_goes_in_the_thread_after_checking_the_root_is_there(
 async def test_resolution_is_broadcast_to_the_channel_too(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     resolved = notice(
         NoticeKind.INCIDENT_RESOLVED,
         severity=Severity.RESOLVED,
         status="resolved",
         text="This incident has been resolved.",
     )
-    await delivery.reply(ALERTS, root, resolved, broadcast=True)
+    await delivery.reply(ALERTS, root, resolved, fresh_attempt(), broadcast=True)
     call = slack.calls_to("chat.postMessage")[1].params
     assert call["reply_broadcast"] is True
     assert call["text"].startswith("✅ *Resolved:*")
@@ -127,7 +128,7 @@ async def test_resolution_is_broadcast_to_the_channel_too(
 async def test_edit_turns_the_root_into_its_resolved_form(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     closed = notice().closed(datetime(2026, 11, 24, 18, 49, tzinfo=UTC), "resolved")
     await delivery.edit(ALERTS, root, closed)
     [call] = slack.calls_to("chat.update")
@@ -142,20 +143,22 @@ async def test_429_is_transient_with_slacks_retry_after(
 ) -> None:
     slack.fail("chat.postMessage", status=429, retry_after=7)
     with pytest.raises(TransientDeliveryError) as caught:
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert caught.value.retry_after == 7
     assert not slack.messages()
-    await delivery.post(ALERTS, notice())  # and the next try goes through
+    await delivery.post(ALERTS, notice(), fresh_attempt())  # and the next try goes through
     assert len(slack.roots("C0ALERTS1")) == 1
 
 
 async def test_429_on_the_root_check_is_transient_too(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     slack.fail("conversations.history", status=429, retry_after=30)
     with pytest.raises(TransientDeliveryError) as caught:
-        await delivery.reply(ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), broadcast=False)
+        await delivery.reply(
+            ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), fresh_attempt(), broadcast=False
+        )
     assert caught.value.retry_after == 30
     assert not slack.replies("C0ALERTS1", root.id)
 
@@ -163,7 +166,7 @@ async def test_429_on_the_root_check_is_transient_too(
 async def test_500_is_transient(delivery: SlackDelivery, slack: FakeSlack) -> None:
     slack.fail("chat.postMessage", status=500)
     with pytest.raises(TransientDeliveryError) as caught:
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert caught.value.retry_after is None
     assert len(slack.calls_to("chat.postMessage")) == 1  # no retry of our own
 
@@ -173,12 +176,12 @@ async def test_slack_unreachable_is_transient(revoked: Revocations) -> None:
         url = gone.api_url
     delivery = SlackDelivery(url, Installations(Secret(BOT_TOKEN)), revoked)
     with pytest.raises(TransientDeliveryError):
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
 
 
 async def test_not_in_channel_joins_and_posts(delivery: SlackDelivery, slack: FakeSlack) -> None:
     slack.add_channel("C0ALERTS1", member=False)
-    await delivery.post(ALERTS, notice())
+    await delivery.post(ALERTS, notice(), fresh_attempt())
     assert [c.method for c in slack.calls] == [
         "chat.postMessage",
         "conversations.join",
@@ -194,7 +197,7 @@ async def test_not_in_a_private_channel_is_permanent(
     slack.fail("chat.postMessage", error="not_in_channel")
     slack.fail("conversations.join", error="method_not_supported_for_channel_type")
     with pytest.raises(PermanentDeliveryError) as caught:
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert caught.value.reason.startswith("not_in_channel")
     assert "invite the app" in caught.value.reason
 
@@ -207,14 +210,14 @@ async def test_channel_errors_are_permanent(
 ) -> None:
     slack.fail("chat.postMessage", error=error)
     with pytest.raises(PermanentDeliveryError) as caught:
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert caught.value.reason == error
 
 
 async def test_an_archived_channel_is_permanent(delivery: SlackDelivery, slack: FakeSlack) -> None:
     slack.add_channel("C0ALERTS1", archived=True)
     with pytest.raises(PermanentDeliveryError, match="is_archived"):
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
 
 
 @pytest.mark.parametrize("error", ["token_revoked", "invalid_auth"])
@@ -223,7 +226,7 @@ async def test_a_dead_token_is_permanent_and_stops_the_whole_workspace(
 ) -> None:
     slack.fail("chat.postMessage", error=error)
     with pytest.raises(PermanentDeliveryError, match=error):
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert revoked.seen == [(TEAM_ID, error)]
 
 
@@ -231,33 +234,39 @@ async def test_a_revoked_token_really_revoked(slack: FakeSlack, revoked: Revocat
     slack.revoked.add(BOT_TOKEN)
     delivery = SlackDelivery(slack.api_url, Installations(Secret(BOT_TOKEN)), revoked)
     with pytest.raises(PermanentDeliveryError, match="token_revoked"):
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
     assert revoked.seen == [(TEAM_ID, "token_revoked")]
 
 
 async def test_a_deleted_root_is_noticed(delivery: SlackDelivery, slack: FakeSlack) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     slack.delete_message("C0ALERTS1", root.id)
     with pytest.raises(ThreadGoneError):
-        await delivery.reply(ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), broadcast=False)
+        await delivery.reply(
+            ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), fresh_attempt(), broadcast=False
+        )
     assert slack.replies("C0ALERTS1", root.id) == []
 
 
 async def test_a_deleted_root_with_replies_is_a_tombstone_and_gone_too(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
-    await delivery.reply(ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), broadcast=False)
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
+    await delivery.reply(
+        ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), fresh_attempt(), broadcast=False
+    )
     slack.delete_message("C0ALERTS1", root.id)
     with pytest.raises(ThreadGoneError):
-        await delivery.reply(ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), broadcast=False)
+        await delivery.reply(
+            ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), fresh_attempt(), broadcast=False
+        )
     assert len(slack.replies("C0ALERTS1", root.id)) == 1
 
 
 async def test_editing_a_deleted_root_says_it_is_gone(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     slack.delete_message("C0ALERTS1", root.id)
     with pytest.raises(ThreadGoneError):
         await delivery.edit(ALERTS, root, notice().closed(STARTED, "resolved"))
@@ -266,15 +275,17 @@ async def test_editing_a_deleted_root_says_it_is_gone(
 async def test_without_a_history_scope_replies_still_go_out(
     delivery: SlackDelivery, slack: FakeSlack
 ) -> None:
-    root = await delivery.post(ALERTS, notice())
+    root = await delivery.post(ALERTS, notice(), fresh_attempt())
     slack.fail("conversations.history", error="missing_scope")
-    await delivery.reply(ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), broadcast=False)
+    await delivery.reply(
+        ALERTS, root, notice(NoticeKind.INCIDENT_UPDATED), fresh_attempt(), broadcast=False
+    )
     assert len(slack.replies("C0ALERTS1", root.id)) == 1
 
 
 async def test_refused_blocks_are_resent_as_text(delivery: SlackDelivery, slack: FakeSlack) -> None:
     slack.fail("chat.postMessage", error="invalid_blocks")
-    await delivery.post(ALERTS, notice())
+    await delivery.post(ALERTS, notice(), fresh_attempt())
     first, second = slack.calls_to("chat.postMessage")
     assert "attachments" in first.params
     assert "attachments" not in second.params
@@ -284,7 +295,7 @@ async def test_refused_blocks_are_resent_as_text(delivery: SlackDelivery, slack:
 async def test_an_unknown_error_is_transient(delivery: SlackDelivery, slack: FakeSlack) -> None:
     slack.fail("chat.postMessage", error="something_new")
     with pytest.raises(TransientDeliveryError, match="something_new"):
-        await delivery.post(ALERTS, notice())
+        await delivery.post(ALERTS, notice(), fresh_attempt())
 
 
 async def test_feed_text_that_tries_to_ping_everyone_is_harmless(
@@ -297,6 +308,7 @@ async def test_feed_text_that_tries_to_ping_everyone_is_harmless(
     await delivery.post(
         ALERTS,
         notice(title=incident["name"], text=body, components=components, url=incident["shortlink"]),
+        fresh_attempt(),
     )
     [call] = slack.calls_to("chat.postMessage")
     sent = json.dumps(call.params, ensure_ascii=False)
@@ -323,7 +335,7 @@ async def test_a_huge_update_is_cut_to_fit(delivery: SlackDelivery, slack: FakeS
     huge = load_json("bad/summary-huge-body.json")["incidents"][0]
     body = huge["incident_updates"][0]["body"]
     assert len(body) > 100_000
-    await delivery.post(ALERTS, notice(title=huge["name"], text=body))
+    await delivery.post(ALERTS, notice(title=huge["name"], text=body), fresh_attempt())
     [call] = slack.calls_to("chat.postMessage")
     assert call.params["attachments"]  # accepted with its blocks, not resent as text
     section = call.params["attachments"][0]["blocks"][0]["text"]["text"]

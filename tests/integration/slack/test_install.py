@@ -19,6 +19,7 @@ from bot.notify.notices import Notice, NoticeKind, Severity
 from bot.notify.ports import ChatAdapter, PermanentDeliveryError, Target
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign, texts
 from fakes.statuspage import FakeStatuspage
+from tests.integration.helpers import fresh_attempt
 from tests.integration.slack.conftest import Bot, running_bot
 
 OTHER_TEAM = "T0OTHER01"
@@ -85,7 +86,9 @@ async def test_an_install_asks_for_exactly_the_manifest_scopes(oauth_bot: Bot) -
 
 async def test_alerts_go_out_with_the_workspaces_own_token(oauth_bot: Bot) -> None:
     await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
-    await delivery(oauth_bot).post(Target("slack", "C0ALERTS1", OTHER_TEAM), NOTICE)
+    await delivery(oauth_bot).post(
+        Target("slack", "C0ALERTS1", OTHER_TEAM), NOTICE, fresh_attempt()
+    )
     [call] = oauth_bot.slack.calls_to("chat.postMessage")
     assert call.token == OTHER_TOKEN
 
@@ -98,9 +101,11 @@ async def test_a_command_from_an_installed_workspace_is_answered(oauth_bot: Bot)
 
 async def test_a_workspace_without_an_install_is_refused_permanently(oauth_bot: Bot) -> None:
     with pytest.raises(PermanentDeliveryError, match="not installed"):
-        await delivery(oauth_bot).post(Target("slack", "C0ALERTS1", "T0NOBODY1"), NOTICE)
+        await delivery(oauth_bot).post(
+            Target("slack", "C0ALERTS1", "T0NOBODY1"), NOTICE, fresh_attempt()
+        )
     with pytest.raises(PermanentDeliveryError, match="TEAM_ID/CHANNEL_ID"):
-        await delivery(oauth_bot).post(Target("slack", "C0ALERTS1"), NOTICE)
+        await delivery(oauth_bot).post(Target("slack", "C0ALERTS1"), NOTICE, fresh_attempt())
 
 
 @pytest.mark.parametrize(
@@ -126,7 +131,7 @@ async def test_uninstall_and_revocation_forget_the_workspace(
         await asyncio.sleep(0.01)
     assert await oauth_bot.app.store.subscription(target) is None
     with pytest.raises(PermanentDeliveryError, match="not installed"):
-        await delivery(oauth_bot).post(target, NOTICE)
+        await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
 
 
 async def test_socket_mode_answers_the_command_over_the_socket(
