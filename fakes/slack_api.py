@@ -221,6 +221,7 @@ class Fault:
     status: int
     retry_after: float | None
     times: int
+    skip: int = 0
 
 
 @dataclass
@@ -302,13 +303,15 @@ class FakeSlack:
         retry_after: float | None = None,
         channel: str | None = None,
         times: int = 1,
+        skip: int = 0,
     ) -> None:
-        """The next ``times`` matching calls fail: ``error`` (Slack's name) with ``status``.
+        """The next ``times`` matching calls fail (after ``skip`` more that go through):
+        ``error`` (Slack's name) with ``status``.
 
         ``status=429`` answers ``ratelimited`` with ``Retry-After``; ``status=500`` an HTML
         error page like Slack's edge; otherwise ``{"ok": false, "error": error}``.
         """
-        self._faults.append(Fault(method, channel, error, status, retry_after, times))
+        self._faults.append(Fault(method, channel, error, status, retry_after, times, skip))
 
     def hold(self, method: str, *, times: int = 1) -> Hold:
         """The next ``times`` calls to ``method`` are carried out (a message is posted) and
@@ -426,6 +429,9 @@ class FakeSlack:
         for fault in self._faults:
             if fault.method not in (None, method) or fault.channel not in (None, channel):
                 continue
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
             fault.times -= 1
             if fault.times <= 0:
                 self._faults.remove(fault)
