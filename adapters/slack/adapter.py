@@ -39,10 +39,14 @@ BOT_SCOPES: Final = (
     "channels:join",
     "channels:history",
     "groups:history",
+    "im:history",
+    "mpim:history",
 )
 """What the app asks for at install, the same list as ``deploy/slack/manifest.yml``:
-the command, posting, mentions, joining a public channel to post alerts there, and reading a
-thread root back (public and private channels) to notice that someone deleted it."""
+the command, posting, mentions, joining a public channel to post alerts there, and reading
+alerts back (public and private channels, direct and group messages): a thread root, to
+notice that someone deleted it, and after a crash the alert an unfinished try may have posted,
+so it is not posted twice."""
 
 EVENTS_PATH: Final = "/slack/events"
 INSTALL_PATH: Final = "/slack/install"
