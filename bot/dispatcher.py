@@ -305,12 +305,10 @@ class Dispatcher:
             return
         wait = retry_after if retry_after is not None else backoff_seconds(row.attempts)
         log.warning("will retry %s to %s in %.1fs: %s", row.event_id, row.target, wait, error)
-        # A platform that asks us to wait took nothing: if no earlier try may have posted it
-        # either, the next try need not look for it.
+        at = self._clock() + timedelta(seconds=wait)
+        # Asked to wait, the platform took nothing: settled, unless an earlier try may have.
         settled = retry_after is not None and row.maybe_sent_at is None
-        await self._store.mark_retry(
-            row, error, self._clock() + timedelta(seconds=wait), settled=settled
-        )
+        await self._store.mark_retry(row, error, at, settled=settled)
         self._count(row, "retried")
 
     def _count(self, row: OutboxRow, outcome: str) -> None:

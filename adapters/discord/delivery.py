@@ -96,7 +96,7 @@ class BotDelivery:
                     nonce=attempt.delivery,
                 )
         except discord.NotFound as error:
-            if error.code == errors.UNKNOWN_MESSAGE:  # on a create: the nonce's message was deleted
+            if error.code == errors.UNKNOWN_MESSAGE:  # on a create: the nonce's message is gone
                 raise SentBeforeError("an earlier try posted it; it was deleted since") from error
             raise errors.from_exception(error) from error
         except Exception as error:
