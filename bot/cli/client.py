@@ -1,21 +1,17 @@
-"""A developer's machine talking to the team's bot: where the bot is (``IS_CLAUDE_DOWN_URL``),
-the token (``REPORT_TOKEN``), who is reporting (``REPORTER``), and HTTP with a hard deadline.
+"""A developer's machine and the team's bot: where the bot is (``IS_CLAUDE_DOWN_URL``), the
+token (``REPORT_TOKEN``), who is reporting (``REPORTER``). HTTP is ``bot.cli.http_json``.
 
 ``hook``, ``report`` and ``statusline`` run inside Claude Code's loop, so this module uses the
-standard library only and imports the HTTP machinery when a request is made (the status line's
-fresh-cache path never makes one). It does not read ``bot.settings``: that validates the whole
-bot's configuration, which a developer's machine does not have and should not need.
+standard library only, and little of it (the status line's fresh-cache path imports this and
+never makes a request). It does not read ``bot.settings``: that validates the whole bot's
+configuration, which a developer's machine does not have and should not need.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
-from urllib.parse import urlsplit
 
 REPORTS_PATH = "/api/reports"
 STATUS_PATH = "/api/status"
@@ -23,49 +19,34 @@ DEFAULT_STATUS_PAGE = "https://status.claude.com"
 DEFAULT_CACHE_SECONDS = 30.0
 MAX_REPORTER = 128
 
-T = TypeVar("T")
-
 
 class Unreachable(Exception):
     """No usable answer in time: refused, timed out, DNS, TLS, or a hang past the deadline."""
 
 
-def request_json(
-    method: str,
-    url: str,
-    *,
-    timeout: float,
-    body: Mapping[str, object] | None = None,
-    token: str | None = None,
-) -> tuple[int, object]:
-    """One request: the HTTP status and the JSON answer (None when it is not JSON). Raises
-    Unreachable when there is no HTTP answer at all."""
-    from bot.cli import http_json  # urllib: only when a request is made
-
-    try:
-        return http_json.request(method, url, timeout=timeout, body=body, token=token)
-    except http_json.NoAnswer as error:
-        raise Unreachable(str(error)) from None
-
-
 class ClientConfig:
     """What the client commands read from the environment (and ``.env``), all optional."""
 
-    __slots__ = ("bot_url", "cache_seconds", "reporter", "status_page_url", "token")
+    __slots__ = ("_reporter", "bot_url", "cache_seconds", "status_page_url", "token")
 
     def __init__(
         self,
         bot_url: str | None,
         token: str | None,
-        reporter: str,
+        reporter: str | None,
         cache_seconds: float,
         status_page_url: str,
     ) -> None:
         self.bot_url = bot_url
         self.token = token
-        self.reporter = reporter
+        self._reporter = reporter
         self.cache_seconds = cache_seconds
         self.status_page_url = status_page_url
+
+    @property
+    def reporter(self) -> str:
+        """``REPORTER``, else the anonymous id (worked out only when a report is sent)."""
+        return self._reporter or reporter_id()
 
     @property
     def can_report(self) -> bool:
@@ -84,7 +65,7 @@ def load_client_config(environ: Mapping[str, str] | None = None) -> ClientConfig
     return ClientConfig(
         bot_url=_http_url(env.get("IS_CLAUDE_DOWN_URL", "")),
         token=_token(env),
-        reporter=_reporter(env.get("REPORTER", "")) or reporter_id(),
+        reporter=_reporter(env.get("REPORTER", "")),
         cache_seconds=_seconds(env.get("STATUSLINE_CACHE_SECONDS", "")),
         status_page_url=_http_url(env.get("STATUS_PAGE_URL", "")) or DEFAULT_STATUS_PAGE,
     )
@@ -100,31 +81,11 @@ def reporter_id() -> str:
             user = getpass.getuser()
         except Exception:  # no name for this uid (a container): the host alone still counts
             user = "?"
+    import hashlib
+
     host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
     digest = hashlib.sha256(f"is-claude-down:{user}@{host}".encode()).hexdigest()
     return f"anon-{digest[:16]}"
-
-
-def within(seconds: float, work: Callable[[], T]) -> T:
-    """``work()`` if it finishes within ``seconds``, else Unreachable. The work runs in a
-    daemon thread, so a hang (DNS has no timeout) is left behind when the process exits."""
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as error:
-            failure.append(error)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(max(0.0, seconds))
-    if outcome:
-        return outcome[0]
-    if failure:
-        raise failure[0]
-    raise Unreachable(f"no answer within {seconds:.1f} s")
 
 
 def _environment() -> Mapping[str, str]:
@@ -143,8 +104,8 @@ def _environment() -> Mapping[str, str]:
 
 def _http_url(value: str) -> str | None:
     value = value.strip().rstrip("/")
-    parts = urlsplit(value)
-    return value if parts.scheme in ("http", "https") and parts.netloc else None
+    scheme, _, rest = value.partition("://")
+    return value if scheme in ("http", "https") and rest and rest[0] not in "/?#" else None
 
 
 def _token(env: Mapping[str, str]) -> str | None:

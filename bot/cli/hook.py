@@ -20,7 +20,8 @@ import re
 import sys
 from collections.abc import Mapping
 
-from bot.cli.client import REPORTS_PATH, Unreachable, load_client_config, request_json, within
+from bot.cli.client import REPORTS_PATH, Unreachable, load_client_config
+from bot.cli.http_json import request, within
 
 DEADLINE_SECONDS = 2.5
 """Claude Code waits for its hooks; the contract promises 3 s, Python's start included."""
@@ -72,7 +73,7 @@ def _report_from_stdin() -> None:
     if not config.can_report:
         return  # not set up on this machine: nothing to say, nothing to slow down
     assert config.bot_url is not None
-    status, _answer = request_json(
+    status, _answer = request(
         "POST",
         config.bot_url + REPORTS_PATH,
         timeout=DEADLINE_SECONDS,

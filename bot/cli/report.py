@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli.client import REPORTS_PATH, Unreachable, load_client_config, request_json
+from bot.cli.client import REPORTS_PATH, Unreachable, load_client_config
+from bot.cli.http_json import request
 from bot.cli.plain_text import one_line
 
 EXIT_UNREACHABLE = 3
@@ -35,7 +36,7 @@ def run_report(code: str | None) -> int:
         return EXIT_CONFIG
     assert config.bot_url is not None
     try:
-        status, answer = request_json(
+        status, answer = request(
             "POST",
             config.bot_url + REPORTS_PATH,
             timeout=TIMEOUT_SECONDS,

@@ -17,16 +17,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from bot.cli.client import (
-    STATUS_PATH,
-    ClientConfig,
-    Unreachable,
-    load_client_config,
-    request_json,
-    within,
-)
+from bot.cli.client import STATUS_PATH, ClientConfig, Unreachable, load_client_config
 from bot.cli.plain_text import one_line
 from bot.wording import duration_text
 
@@ -45,10 +37,14 @@ VERDICT_ORDER = ("operational", "degraded", "outage")
 OPEN_INCIDENT_STATUSES = frozenset({"investigating", "identified", "monitoring"})
 COLOURS = {"operational": "32", "degraded": "33", "outage": "31", "unknown": "90"}
 
-Entry = dict[str, Any]
-"""What the cache holds: ``source``, ``fetched_at``, ``tried_at`` (epoch seconds),
-``verdict``, ``incident`` (``name``, ``started_at``), ``more_incidents``, ``reports``,
-``codes``."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without typing's start-up time; mypy reads it alike
+if TYPE_CHECKING:
+    from typing import Any
+
+    Entry = dict[str, Any]
+    """What the cache holds: ``source``, ``fetched_at``, ``tried_at`` (epoch seconds),
+    ``verdict``, ``incident`` (``name``, ``started_at``), ``more_incidents``, ``reports``,
+    ``codes``."""
 
 
 def run_statusline() -> int:
@@ -71,6 +67,8 @@ def current_line(config: ClientConfig, path: Path, now: float, *, colour: bool =
             return line(entry, now, colour=colour)
         if now - tried < config.cache_seconds:  # the last try failed: don't wait on it again
             return line(entry, now, stale=True, colour=colour)
+    from bot.cli.http_json import within  # a request is coming: only now the HTTP machinery
+
     try:
         fresh = within(REFRESH_BUDGET_SECONDS, lambda: fetch(config, now))
     except Exception as error:
@@ -123,7 +121,9 @@ def fetch(config: ClientConfig, now: float) -> Entry:
 
 
 def from_bot(bot_url: str, now: float) -> Entry:
-    status, document = request_json("GET", bot_url + STATUS_PATH, timeout=REFRESH_BUDGET_SECONDS)
+    from bot.cli.http_json import request
+
+    status, document = request("GET", bot_url + STATUS_PATH, timeout=REFRESH_BUDGET_SECONDS)
     if status != 200 or not isinstance(document, dict) or "verdict" not in document:
         raise Unreachable(f"{bot_url}{STATUS_PATH} answered HTTP {status} without a status")
     incidents = [i for i in document.get("incidents") or () if isinstance(i, dict)]
@@ -142,7 +142,9 @@ def from_page(page_url: str, now: float) -> Entry:
     """The page's own verdict (its ``status.indicator``, raised by an open incident's impact)
     and its open incidents, read from the summary as plain JSON: the bot's models would cost
     this command more start-up time than its whole budget."""
-    status, document = request_json(
+    from bot.cli.http_json import request
+
+    status, document = request(
         "GET", page_url + "/api/v2/summary.json", timeout=REFRESH_BUDGET_SECONDS
     )
     if status != 200 or not isinstance(document, dict):
