@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
 from bot.clock import Clock
 from bot.detect import changes, early_warning, feed_health
+from bot.detect.client_reports import ClientReports
 from bot.detect.early_warning import WarningState
 from bot.detect.events import Event, to_payload
 from bot.detect.feed_health import FeedHealth
@@ -83,6 +84,9 @@ class Watcher:
     async def refresh(self) -> None:
         """Another replica polls: take the state it wrote, so answers here match its view."""
         await self.load()
+        if self.warnings is not None:
+            await self.warnings.read_client_reports(self._clock())
+            self._swap_view()
         if self._snapshot is not None:
             self.polled_once = True
 
@@ -211,6 +215,13 @@ class Watcher:
         """``COMPONENTS`` as ids on the page as last read."""
         return components.ids_for(self._default_names, self.view.components)
 
+    def show_client_reports(self, reports: ClientReports) -> None:
+        """A client's report just came in here: answers say the new count at once, not at the
+        next poll."""
+        if self.warnings is not None and self.warnings.client_reports is not None:
+            self.warnings.client_reports = reports
+            self.view = replace(self.view, client_reports=reports)
+
     def _swap_view(self) -> None:
         readable = self._snapshot is not None and not self._health.is_lost(self._lost_after)
         self.view = StatusView(
@@ -220,6 +231,7 @@ class Watcher:
             last_error=self._health.last_error,
             consecutive_failures=self._health.consecutive_failures,
             api_unreachable=self.warnings.api_unreachable() if self.warnings else False,
+            client_reports=self.warnings.client_reports if self.warnings else None,
         )
         self._metrics.feed_readable.set(1 if readable else 0)
         if self._snapshot is not None:
