@@ -5,13 +5,14 @@ warning with nothing on the status page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from fakes.statuspage import FakeStatuspage
-from tests.e2e.process import BotProcess, run
+from tests.e2e.process import BotProcess, bot_env, run
 from tests.e2e.test_claude_code_client import client_env, hook_input
 from tests.e2e.test_serve import serve
 
@@ -146,6 +147,18 @@ def test_three_developers_hooks_raise_one_early_warning_and_every_answer_says_so
     assert report.stdout.startswith("Counted. The bot has 4 reports in the last 10 minutes")
     assert repeat.returncode == 0
     assert repeat.stdout.startswith("Already counted from you")
+
+    one_shot = run(
+        ["status", "--json", "--code", "529"],
+        bot_env(
+            STATUS_PAGE_URL=statuspage.url,
+            REPORT_TOKEN=TOKEN,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        ),
+        tmp_path,
+    )
+    assert json.loads(one_shot.stdout)["reports"]["last_10_minutes"] == 4
+    assert "4 people hit 529 or 503 in the last 10 minutes" in one_shot.stdout
 
     restarted, base = serve(
         statuspage, tmp_path, REPORT_TOKEN=TOKEN, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}"
