@@ -147,6 +147,9 @@ class Core:
         warning = self._watcher.warnings.state.for_scopes(PROBE_SCOPE, REPORTS_SCOPE, scope)
         return replace(view, early_warning=warning) if warning else view
 
+    def learn_team(self, platform: str, workspace: str, channel: str | None = None) -> None:
+        self._watcher.teams.learn(platform, workspace, channel)
+
     async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
         return len(await self._store.disable_workspace(platform, workspace, reason, self._clock()))
 

@@ -23,6 +23,7 @@ from bot.detect.feed_health import FeedHealth
 from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
 from bot.notify import compose, routing
+from bot.notify.teams import Teams
 from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
@@ -55,6 +56,7 @@ class Watcher:
         default_components: Sequence[str] = (),
         mark_test: bool = False,
         warnings: SignalGatherer | None = None,
+        teams: Teams | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
@@ -67,6 +69,8 @@ class Watcher:
         self._checked_defaults = False
         self._mark_test = mark_test
         self.warnings = warnings
+        self.teams = teams or Teams()
+        """The team of each static channel, as the adapters learn it (for team warnings)."""
         self._warning_state: WarningState | None = None
         self._snapshot: Snapshot | None = None
         self._health = FeedHealth()
@@ -171,7 +175,9 @@ class Watcher:
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
         composed = compose.notices_for(events, self._source, is_test=self._mark_test)
-        deliveries = routing.deliveries(composed, subscriptions, self.default_component_ids())
+        deliveries = routing.deliveries(
+            composed, subscriptions, self.default_component_ids(), self.teams
+        )
         queued = await self._store.commit_poll(
             snapshot=snapshot,
             health=health,
