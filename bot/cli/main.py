@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, NoReturn
 
 from bot import __version__
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without typing's start-up time; mypy reads it alike
 if TYPE_CHECKING:
-    from typing import NoReturn
-
     from bot.settings import Secret, Settings
 
 EXIT_USAGE = 64

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.cli.client import STATUS_PATH, ClientConfig, Unreachable, load_client_config
 from bot.cli.plain_text import one_line
@@ -37,14 +38,10 @@ VERDICT_ORDER = ("operational", "degraded", "outage")
 OPEN_INCIDENT_STATUSES = frozenset({"investigating", "identified", "monitoring"})
 COLOURS = {"operational": "32", "degraded": "33", "outage": "31", "unknown": "90"}
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without typing's start-up time; mypy reads it alike
-if TYPE_CHECKING:
-    from typing import Any
-
-    Entry = dict[str, Any]
-    """What the cache holds: ``source``, ``fetched_at``, ``tried_at`` (epoch seconds),
-    ``verdict``, ``incident`` (``name``, ``started_at``), ``more_incidents``, ``reports``,
-    ``codes``."""
+Entry = dict[str, Any]
+"""What the cache holds: ``source``, ``fetched_at``, ``tried_at`` (epoch seconds),
+``verdict``, ``incident`` (``name``, ``started_at``), ``more_incidents``, ``reports``,
+``codes``."""
 
 
 def run_statusline() -> int:

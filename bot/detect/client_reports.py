@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from bot.detect.early_warning import Signal
+from bot.wording import clients_failing
 
 REPORTS_SCOPE: Final = "reports"
 """The early-warning scope of client reports: everyone's, like the probe's."""
@@ -50,11 +51,7 @@ class ClientReports:
 
     def sentence(self) -> str:
         """``3 people's Claude Code hit 529 in the last 10 minutes``."""
-        who = "1 person" if self.people == 1 else f"{self.people} people"
-        codes = " or ".join(self.codes) if self.codes else "server errors"
-        if self.sources == (CLAUDE_CODE,):
-            return f"{who}'s Claude Code hit {codes} in the last 10 minutes"
-        return f"{who} hit {codes} in the last 10 minutes"
+        return clients_failing(self.people, self.codes, self.sources == (CLAUDE_CODE,))
 
 
 def summarize(reports: Iterable[ClientReport], since: datetime) -> ClientReports:
