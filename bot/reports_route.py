@@ -92,11 +92,16 @@ async def _read(request: web.Request, token: Secret | None, now: datetime) -> Cl
         raise Refused(401, "unauthorized", "a valid Authorization: Bearer token is needed")
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise Refused(413, "too_large", f"the body may have at most {MAX_BODY_BYTES} bytes")
-    raw = await request.content.read(MAX_BODY_BYTES + 1)
+    raw = bytearray()  # read to the end or just past the limit, whatever Content-Length said
+    while len(raw) <= MAX_BODY_BYTES:
+        chunk = await request.content.read(MAX_BODY_BYTES + 1 - len(raw))
+        if not chunk:
+            break
+        raw += chunk
     if len(raw) > MAX_BODY_BYTES:
         raise Refused(413, "too_large", f"the body may have at most {MAX_BODY_BYTES} bytes")
     try:
-        reporter, code, source = parse_body(raw)
+        reporter, code, source = parse_body(bytes(raw))
     except ValueError as error:
         raise Refused(400, "malformed", str(error)) from None
     return ClientReport(reporter, code, source, now)

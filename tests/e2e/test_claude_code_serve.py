@@ -64,24 +64,32 @@ def test_the_route_refuses_what_it_must_and_counts_a_reporter_once(
             httpx.post(url, json=good | {"code": "429"}, headers=auth),
             httpx.post(url, json=good | {"reporter": ""}, headers=auth),
             httpx.post(url, json=good | {"pad": "x" * 5000}, headers=auth),
+            httpx.post(url, content=iter([b'{"pad": "', b"x" * 5000, b'"}']), headers=auth),
         ]
         after_refusals = httpx.get(base + "/api/status").json()["reports"]
         first = httpx.post(url, json=good, headers=auth)
         flood = [httpx.post(url, json=good, headers=auth) for _ in range(20)]
         other = httpx.post(url, json=good | {"reporter": "dev-bob", "code": None}, headers=auth)
+        pieces = [b'{"reporter": "dev-carol", ', b'"code": "529", ', b'"source": "cli"}']
+        chunked = httpx.post(url, content=iter(pieces), headers=auth)  # no Content-Length
         status = httpx.get(base + "/api/status").json()
         metrics = httpx.get(base + "/metrics").text
     finally:
         bot.close()
-    assert [a.status_code for a in answers] == [401, 401, 401, 400, 400, 400, 400, 413]
+    assert [a.status_code for a in answers] == [401, 401, 401, 400, 400, 400, 400, 413, 413]
     assert after_refusals["last_10_minutes"] == 0
     assert first.json() == {"counted": True, "reports_10m": 1, "verdict": "operational"}
     assert {(a.status_code, a.json()["counted"]) for a in flood} == {(200, False)}
     assert other.json()["reports_10m"] == 2
-    assert status["reports"] == {"last_10_minutes": 2, "from": ["claude-code"], "codes": ["529"]}
-    assert refused(metrics) == {"unauthorized": 3, "malformed": 4, "too_large": 1}
-    assert counter(metrics, "icd_client_reports_received") == 30
-    assert counter(metrics, "icd_client_reports_counted") == 2
+    assert chunked.json() == {"counted": True, "reports_10m": 3, "verdict": "operational"}
+    assert status["reports"] == {
+        "last_10_minutes": 3,
+        "from": ["claude-code", "cli"],
+        "codes": ["529"],
+    }
+    assert refused(metrics) == {"unauthorized": 3, "malformed": 4, "too_large": 2}
+    assert counter(metrics, "icd_client_reports_received") == 32
+    assert counter(metrics, "icd_client_reports_counted") == 3
     assert TOKEN not in "\n".join(bot.stderr + bot.stdout)
 
 
