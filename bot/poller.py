@@ -172,6 +172,10 @@ class Watcher:
         self, snapshot: Snapshot | None, health: FeedHealth, events: list[Event]
     ) -> PollResult:
         now = self._clock()
+        if snapshot is None and self.warnings is not None:
+            # No signals were read (the page unreadable, or a stale copy), but the clients'
+            # count shown in answers still moves on: reports expire, new ones arrive.
+            await self.warnings.read_client_reports(now)
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
         composed = compose.notices_for(events, self._source, is_test=self._mark_test)

@@ -38,6 +38,7 @@ USER_SIDE_TYPES = frozenset(
         "max_output_tokens",
     }
 )
+KNOWN_TYPES = SERVER_TYPES | USER_SIDE_TYPES | {"unknown"}
 TEXT_FIELDS = ("error_details", "error_message", "last_assistant_message")
 _TYPE_WORD = re.compile(r"[a-z]+(?:_[a-z]+)*")
 _STATUS = re.compile(r"(?<![\w.-])([45]\d\d)(?![\w.-])")
@@ -93,7 +94,7 @@ def server_failure(payload: object) -> tuple[bool, str | None]:
     kind = _text(payload.get("error_type")) or (error if _TYPE_WORD.fullmatch(error) else "")
     if kind in USER_SIDE_TYPES:
         return False, None
-    code = _code(error) if error != kind else None
+    code = None if error in KNOWN_TYPES else _code(error)  # "529", "overloaded": a code
     for field in TEXT_FIELDS:
         code = code or _code(_text(payload.get(field)))
     if code is not None and not _server_side(code):

@@ -60,6 +60,13 @@ def test_overloaded_in_words_is_a_529() -> None:
     assert server_failure(payload) == (True, "529")
 
 
+def test_an_error_that_is_a_symptom_word_is_read_as_one() -> None:
+    assert server_failure({"hook_event_name": "StopFailure", "error": "overloaded"}) == (
+        True,
+        "529",
+    )
+
+
 def test_numbers_inside_names_are_not_codes() -> None:
     payload = {
         "hook_event_name": "StopFailure",
