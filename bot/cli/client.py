@@ -10,6 +10,7 @@ configuration, which a developer's machine does not have and should not need.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,6 +23,18 @@ MAX_REPORTER = 128
 
 class Unreachable(Exception):
     """No usable answer in time: refused, timed out, DNS, TLS, or a hang past the deadline."""
+
+
+def finish(code: int) -> int:
+    """``code``, or, when a deadline left work running in a thread, exit at once with it: a
+    daemon thread caught mid-print (or mid-anything) by the interpreter's shutdown can abort
+    the process, and Claude Code would see a crash instead of our line."""
+    threading = sys.modules.get("threading")  # imported only if a request was made
+    if threading is not None and threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 class ClientConfig:

@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Mapping
 
-from bot.cli.client import REPORTS_PATH, Unreachable, load_client_config
+from bot.cli.client import REPORTS_PATH, Unreachable, finish, load_client_config
 from bot.cli.http_json import request, within
 
 DEADLINE_SECONDS = 2.5
@@ -54,7 +54,7 @@ def run_hook() -> int:
         print(f"is-claude-down hook: the bot did not answer: {error}", file=sys.stderr)
     except Exception as error:  # never a traceback in the user's session
         print(f"is-claude-down hook: {type(error).__name__}: {error}", file=sys.stderr)
-    return 0
+    return finish(0)
 
 
 def _report_from_stdin() -> None:
