@@ -22,7 +22,7 @@ USER_AGENT = "is-claude-down-client"
 T = TypeVar("T")
 
 
-class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
         return None  # the 3xx comes back as an HTTPError: the caller sees its status
 
@@ -47,7 +47,7 @@ def request(
     if not url.startswith(("http://", "https://")):
         raise Unreachable(f"not an http(s) URL: {url!r}")
     prepared = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
-    opener = urllib.request.build_opener(*([_KeepRedirects()] if token is not None else []))
+    opener = urllib.request.build_opener(*([_NoRedirects()] if token is not None else []))
     try:
         with opener.open(prepared, timeout=timeout) as answer:
             return answer.status, _json(answer.read(MAX_ANSWER_BYTES))
