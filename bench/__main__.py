@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import alerts, command, fanout, rest
+from bench import alerts, command, fanout, rest, statusline
 from bench.common import Figure
 from bench.config import Config
 
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[Config], Awaitable[list[Figure]]]] = {
     "fanout": fanout.run,
     "rest": rest.run,
     "scale": fanout.run_scale,
+    "statusline": statusline.run,
 }
 
 

@@ -112,6 +112,12 @@ class CoreAPI(Protocol):
         """Names of the page's components, for autocompletion."""
         ...
 
+    def learn_team(self, platform: str, workspace: str, channel: str | None = None) -> None:
+        """``channel`` (or, without one, every channel of ``platform`` whose target names no
+        workspace: a single-workspace install) is in ``workspace``: a static alert channel
+        then gets its team's early warnings."""
+        ...
+
     async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
         """Stop alerts to every channel of a workspace (app uninstalled, token revoked);
         returns how many subscriptions were disabled."""

@@ -14,9 +14,11 @@ from typing import Literal
 import httpx
 from aiohttp import web
 
+from bot import reports_route
 from bot.api import Adapter, PollerAware, discover
 from bot.clock import Clock, utc_now
 from bot.conversation import Core
+from bot.detect.client_reports import ClientReports
 from bot.dispatcher import Dispatcher
 from bot.leader import PollerLease
 from bot.metrics import Metrics
@@ -180,6 +182,7 @@ def build_app(
         store,
         settings.early_warning_reports if mode != "demo" else 0,
         (lambda: prober.health) if prober is not None else None,
+        clients_report=settings.report_token is not None and mode == "serve",
     )
     watcher = Watcher(
         store,
@@ -219,6 +222,22 @@ def build_app(
     core = Core(
         settings, store, watcher, web_app, clock, metrics, dispatcher.wake, schedule.poll_now
     )
+    if mode == "serve":
+
+        def on_reports(reports: ClientReports, counted: bool) -> None:
+            watcher.show_client_reports(reports)
+            if counted:
+                schedule.poll_now()  # enough reports may raise the early warning: look now
+
+        reports_route.add_route(
+            web_app,
+            token=settings.report_token,
+            store=store,
+            clock=clock,
+            metrics=metrics,
+            verdict=lambda: watcher.view.verdict.value,
+            on_reports=on_reports,
+        )
     adapters = _build_adapters(settings, core, mode)
     for adapter in adapters:
         deliveries.update(adapter.deliveries())

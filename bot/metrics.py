@@ -72,6 +72,23 @@ class Metrics:
             registry=r,
         )
 
+        self.client_reports_received = Counter(
+            "icd_client_reports_received",
+            "POST /api/reports requests (Claude Code's hook, `report`)",
+            registry=r,
+        )
+        self.client_reports_counted = Counter(
+            "icd_client_reports_counted",
+            "Client reports counted (a reporter counts once per 10 minutes)",
+            registry=r,
+        )
+        self.client_reports_refused = Counter(
+            "icd_client_reports_refused",
+            "Client reports refused, by reason: disabled, unauthorized, too_large, malformed",
+            ["reason"],
+            registry=r,
+        )
+
     def count_warning(self, event: object) -> None:
         if isinstance(event, WarningRaised):
             self.warnings.labels("raised").inc()

@@ -10,18 +10,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
 from bot.clock import Clock
 from bot.detect import changes, early_warning, feed_health
+from bot.detect.client_reports import ClientReports
 from bot.detect.early_warning import WarningState
 from bot.detect.events import Event, to_payload
 from bot.detect.feed_health import FeedHealth
 from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
 from bot.notify import compose, routing
+from bot.notify.teams import Teams
 from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
@@ -54,6 +56,7 @@ class Watcher:
         default_components: Sequence[str] = (),
         mark_test: bool = False,
         warnings: SignalGatherer | None = None,
+        teams: Teams | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
@@ -66,6 +69,8 @@ class Watcher:
         self._checked_defaults = False
         self._mark_test = mark_test
         self.warnings = warnings
+        self.teams = teams or Teams()
+        """The team of each static channel, as the adapters learn it (for team warnings)."""
         self._warning_state: WarningState | None = None
         self._snapshot: Snapshot | None = None
         self._health = FeedHealth()
@@ -83,6 +88,9 @@ class Watcher:
     async def refresh(self) -> None:
         """Another replica polls: take the state it wrote, so answers here match its view."""
         await self.load()
+        if self.warnings is not None:
+            await self.warnings.read_client_reports(self._clock())
+            self._swap_view()
         if self._snapshot is not None:
             self.polled_once = True
 
@@ -164,10 +172,16 @@ class Watcher:
         self, snapshot: Snapshot | None, health: FeedHealth, events: list[Event]
     ) -> PollResult:
         now = self._clock()
+        if snapshot is None and self.warnings is not None:
+            # No signals were read (the page unreadable, or a stale copy), but the clients'
+            # count shown in answers still moves on: reports expire, new ones arrive.
+            await self.warnings.read_client_reports(now)
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
         composed = compose.notices_for(events, self._source, is_test=self._mark_test)
-        deliveries = routing.deliveries(composed, subscriptions, self.default_component_ids())
+        deliveries = routing.deliveries(
+            composed, subscriptions, self.default_component_ids(), self.teams
+        )
         queued = await self._store.commit_poll(
             snapshot=snapshot,
             health=health,
@@ -211,6 +225,13 @@ class Watcher:
         """``COMPONENTS`` as ids on the page as last read."""
         return components.ids_for(self._default_names, self.view.components)
 
+    def show_client_reports(self, reports: ClientReports) -> None:
+        """A client's report just came in here: answers say the new count at once, not at the
+        next poll."""
+        if self.warnings is not None and self.warnings.client_reports is not None:
+            self.warnings.client_reports = reports
+            self.view = replace(self.view, client_reports=reports)
+
     def _swap_view(self) -> None:
         readable = self._snapshot is not None and not self._health.is_lost(self._lost_after)
         self.view = StatusView(
@@ -220,6 +241,7 @@ class Watcher:
             last_error=self._health.last_error,
             consecutive_failures=self._health.consecutive_failures,
             api_unreachable=self.warnings.api_unreachable() if self.warnings else False,
+            client_reports=self.warnings.client_reports if self.warnings else None,
         )
         self._metrics.feed_readable.set(1 if readable else 0)
         if self._snapshot is not None:

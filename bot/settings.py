@@ -25,6 +25,7 @@ SECRET_NAMES: Final = (
     "DISCORD_BOT_TOKEN",
     "STATUSPAGE_WEBHOOK_TOKEN",
     "ANTHROPIC_API_KEY",
+    "REPORT_TOKEN",
 )
 TARGET_PLATFORMS: Final = ("slack", "discord", "discord-webhook")
 
@@ -102,6 +103,9 @@ class Settings:
     probe_interval_seconds: float = 60.0
     probe_url: str = "https://api.anthropic.com"
     anthropic_api_key: Secret | None = None
+    report_token: Secret | None = None
+    """Enables ``POST /api/reports`` (Claude Code's hook, ``report``). The developer's side of
+    the same variable is read by ``bot.cli.client``."""
     feed_lost_after_failures: int = 3
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -225,6 +229,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         probe_interval_seconds=number("PROBE_INTERVAL_SECONDS", 60.0, 1),
         probe_url=_http_url("PROBE_URL", text("PROBE_URL", Settings.probe_url)),
         anthropic_api_key=secret("ANTHROPIC_API_KEY"),
+        report_token=secret("REPORT_TOKEN"),
         extra={k: v for k, v in env.items() if k.startswith("IS_CLAUDE_DOWN_")},
     )
     _check_combinations(settings)

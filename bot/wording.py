@@ -206,6 +206,16 @@ def seen_early(minutes: int) -> str:
     )
 
 
+def clients_failing(people: int, codes: tuple[str, ...], claude_code_only: bool) -> str:
+    """What clients' reports say in every answer and in their early warning: ``3 people's
+    Claude Code hit 529 in the last 10 minutes`` (``codes`` most seen first)."""
+    who = "1 person" if people == 1 else f"{people} people"
+    what = " or ".join(one_line(code) for code in codes) if codes else "server errors"
+    if claude_code_only:
+        return f"{who}'s Claude Code hit {what} in the last 10 minutes"
+    return f"{who} hit {what} in the last 10 minutes"
+
+
 def warning_outcome(
     confirmed_by: str | None, lead_minutes: int | None, closed: bool
 ) -> tuple[str, str]:

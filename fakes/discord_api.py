@@ -752,6 +752,9 @@ class FakeDiscord:
             case "PATCH", ["channels", channel, "messages", message]:
                 self._check_channel(channel, BOT_ID)
                 return _json(self._edit(channel, message, call.body))
+            case "GET", ["channels", channel]:
+                self._check_channel(channel, BOT_ID)
+                return _json(self.channels[channel])
             case "GET", ["channels", channel, "messages", message]:
                 self._check_channel(channel, BOT_ID)
                 return _json(self._existing(channel, message))

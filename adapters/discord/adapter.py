@@ -29,6 +29,12 @@ class DiscordAdapter:
     name = "discord"
 
     def __init__(self, settings: Settings, core: CoreAPI) -> None:
+        self._core = core
+        self._static_channels = [
+            ch.channel
+            for ch in settings.alert_channels
+            if ch.platform == "discord" and ch.workspace is None
+        ]
         self._token: Secret | None = settings.discord_bot_token
         self._api_url = settings.discord_api_url
         self._logged_in = asyncio.Event()
@@ -92,8 +98,23 @@ class DiscordAdapter:
                 )
                 await asyncio.sleep(delay)
         self._logged_in.set()
+        await self._learn_guilds()
         await self._may_connect.wait()
         await self.client.connect(reconnect=True)
+
+    async def _learn_guilds(self) -> None:
+        """A static ``discord:CHANNEL`` names no guild: ask Discord which it is in, so that
+        guild's early warnings (its members' reports) reach the channel too."""
+        assert self.client is not None
+        for channel_id in self._static_channels:
+            try:
+                channel = await self.client.fetch_channel(int(channel_id))
+            except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+                log.warning("cannot look up Discord channel %s: %s", channel_id, error)
+                continue
+            guild = getattr(channel, "guild", None)
+            if guild is not None:
+                self._core.learn_team("discord", str(guild.id), channel_id)
 
 
 def _report_end(task: asyncio.Task[None]) -> None:

@@ -135,7 +135,8 @@ class SlackAdapter:
     # --- start-up --------------------------------------------------------------------
 
     async def _check_token(self) -> None:
-        """Say early, in the log, whether the bot token works (never the token itself)."""
+        """Say early, in the log, whether the bot token works (never the token itself), and
+        learn the one workspace of this single-workspace app."""
         client = self.bolt.client
         try:
             who = await client.auth_test()
@@ -146,6 +147,8 @@ class SlackAdapter:
             log.warning("could not reach Slack to check the bot token: %s", type(error).__name__)
             return
         log.info("Slack: workspace %s as @%s", who.get("team_id"), who.get("user"))
+        if who.get("team_id"):  # static slack:CHANNEL targets are in this one workspace
+            self._core.learn_team("slack", str(who["team_id"]))
 
     async def _connect(self, handler: AsyncSocketModeHandler) -> None:
         """Open Socket Mode, retrying while Slack cannot be reached; slack-sdk reconnects after."""

@@ -17,6 +17,9 @@ from bot.wording import age_text
 
 __all__ = ["Advice", "AdviceKind", "Verdict", "advise"]
 
+USERS_OWN = frozenset({AdviceKind.RATE_LIMIT, AdviceKind.CREDENTIALS, AdviceKind.BAD_REQUEST})
+"""Advice about the user's own error: other people's server errors are beside the point."""
+
 
 @dataclass(frozen=True)
 class Advice:
@@ -63,6 +66,7 @@ def choose_kind(
         minutes is None
         or minutes < LOCAL_CHECK_AFTER_MINUTES
         or reports > 0
+        or _clients_reporting(view) > 0
         or view.early_warning is not None
     ):
         return AdviceKind.WAIT
@@ -79,15 +83,23 @@ def advise(
     kind = choose_kind(view, symptom, minutes, reports)
     play = PLAYBOOK[kind]
     values = _placeholders(view, symptom, minutes, reports, now)
+    summary = play.summary.format_map(values)
+    if view.client_reports and view.client_reports.people and kind not in USERS_OWN:
+        summary += f" {view.client_reports.sentence()}."
     return Advice(
         kind=kind,
         code=symptom.label if symptom else None,
         since_minutes=minutes,
         team_reports=reports,
-        summary=" ".join(play.summary.format_map(values).split()),
+        summary=" ".join(summary.split()),
         steps=tuple(step.format_map(values) for step in play.steps),
         avoid=play.avoid,
     )
+
+
+def _clients_reporting(view: StatusView) -> int:
+    """People whose Claude Code (or ``report``) hit a server error in the last 10 minutes."""
+    return view.client_reports.people if view.client_reports else 0
 
 
 def _placeholders(
@@ -123,7 +135,9 @@ def _network_text(view: StatusView) -> str:
 
 def _reports_text(reports: int, warned: bool) -> str:
     if warned:
-        return "Teammates or the probe see it too: it is not your setup."
+        return (
+            "Others see it too (teammates, their Claude Code or the probe): it is not your setup."
+        )
     if reports <= 0:
         return ""
     who = "1 teammate" if reports == 1 else f"{reports} teammates"

@@ -40,7 +40,7 @@ def _description(view: StatusView) -> str:
 def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
     """The contract's ``status --json`` object (also ``GET /api/status``)."""
     readable = view.readable and view.snapshot is not None
-    return {
+    document: dict[str, Any] = {
         "verdict": answer.verdict.value,
         "indicator": view.snapshot.status.indicator if readable and view.snapshot else None,
         "description": answer.description,
@@ -72,6 +72,9 @@ def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
         ],
         "advice": answer.advice.to_json(),
     }
+    if view.client_reports is not None:  # the bot takes clients' reports (REPORT_TOKEN)
+        document["reports"] = view.client_reports.to_json()
+    return document
 
 
 def _incident_line(incident: Incident) -> IncidentLine:

@@ -6,20 +6,28 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.ask.advisor import advise
 from bot.ask.status import status_answer, status_document
 from bot.ask.symptoms import SymptomError, parse_symptom
 from bot.cli.terminal import status_text
 from bot.clock import utc_now
+from bot.detect import client_reports
 from bot.detect.view import StatusView
 from bot.settings import Settings
 from bot.statuspage.client import FeedClient, FeedError
-from bot.statuspage.snapshot import Snapshot, build_snapshot
+from bot.statuspage.snapshot import build_snapshot
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 EXIT_USAGE = 64
+T = TypeVar("T")
 
 
 async def run_status(
@@ -43,10 +51,14 @@ async def run_status(
             log.warning("cannot read the status page: %s", error)
             view = StatusView(
                 settings.status_page_url,
-                await _last_known(settings),
+                await _from_database(settings, lambda store: store.load_snapshot()),
                 readable=False,
                 last_error=str(error),
             )
+    if settings.report_token is not None:  # this bot takes clients' reports: say how many
+        start = now - client_reports.WINDOW
+        reports = await _from_database(settings, lambda store: store.client_reports(start))
+        view = replace(view, client_reports=client_reports.summarize(reports or (), start))
     advice = advise(view, symptom, since, 0, now)
     answer = status_answer(view, advice, now)
     if as_json:
@@ -56,17 +68,18 @@ async def run_status(
     return view.verdict.exit_code
 
 
-async def _last_known(settings: Settings) -> Snapshot | None:
-    """The watcher's last good state, if one is running here (SQLite file present)."""
+async def _from_database(settings: Settings, read: Callable[[Store], Awaitable[T]]) -> T | None:
+    """What the bot running here (its SQLite file present, or its PostgreSQL) has stored: the
+    last good state when the feed failed, the clients' reports."""
     url = settings.database_url
     if url.startswith("sqlite") and not await asyncio.to_thread(_exists, url.split("///", 1)[-1]):
         return None
-    from bot.store import Store  # the database only matters when the feed failed
+    from bot.store import Store  # the database only when it has something to add
 
     store = Store.open(url)
     try:
-        return await store.load_snapshot()
-    except Exception:  # no schema yet, or unreachable: there is simply no last known state
+        return await read(store)
+    except Exception:  # no schema yet, or unreachable: there is simply nothing stored
         return None
     finally:
         await store.close()

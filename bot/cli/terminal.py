@@ -1,22 +1,19 @@
 """Notices and answers as terminal text (`watch`, `status`): colour on a terminal, plain otherwise.
 
-Feed text is untrusted here too: whole escape sequences (that could rewrite the terminal) are
-removed, then ``bot.wording.clean`` drops every invisible or control character left, before
-anything is printed. The first line of ``status`` stays the bare verdict word (``DEGRADED:``)
-that scripts and the README read.
+Feed text is untrusted here too: every field goes through ``bot.cli.plain_text`` (whole escape
+sequences removed, then ``bot.wording.clean``) before anything is printed. The first line of
+``status`` stays the bare verdict word (``DEGRADED:``) that scripts and the README read.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC
 
 from bot.ask.answers import StatusAnswer
+from bot.cli.plain_text import clean, one_line
 from bot.notify.notices import Notice, NoticeKind, Severity
 from bot.wording import age_text, duration_text, seen_early, status_label
-from bot.wording import clean as clean_untrusted
 
-MAX_TEXT = 2000
 COLOURS = {
     Severity.NONE: "36",
     Severity.MINOR: "33",
@@ -44,29 +41,6 @@ LABELS = {
     NoticeKind.EARLY_WARNING_CLEARED: "CLEARED",
     NoticeKind.EARLY_WARNING_CONFIRMED: "CONFIRMED",
 }
-
-
-# Whole escape sequences, not only their ESC: "\x1b[2J" must not leave "[2J" behind.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # the same, 8-bit
-    r"|\x1b\][^\x07\x1b\r\n]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
-    r"|\x1b[PX^_][^\x1b\r\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]"  # any other escape
-)
-
-
-def clean(text: str, limit: int = MAX_TEXT) -> str:
-    """No escape sequences, ``bot.wording.clean`` (newlines kept, ``<br />`` as a newline), cut
-    cleanly at ``limit``."""
-    text = clean_untrusted(_ESCAPES.sub("", text))
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def one_line(text: str, limit: int) -> str:
-    """``clean`` for a field printed on one line (a name, a link): a newline in it must not
-    start a line that looks like another notice."""
-    return " ".join(clean(text, limit).split("\n"))
 
 
 def paint(text: str, code: str, colour: bool) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.detect.client_reports import ClientReports
 from bot.detect.events import EarlyWarning
 from bot.statuspage.models import ACTIVE_MAINTENANCE_STATUSES, Component, Incident
 from bot.statuspage.snapshot import Snapshot
@@ -43,6 +44,8 @@ class StatusView:
     """An open early warning that concerns whoever is asking (set per answer)."""
     api_unreachable: bool = False
     """The probe cannot reach the API either: with the page unreadable, it is our network."""
+    client_reports: ClientReports | None = None
+    """Developers' clients' reports of the last 10 minutes; None when the bot takes none."""
 
     @property
     def checked_at(self) -> datetime | None:

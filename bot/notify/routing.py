@@ -29,6 +29,7 @@ from bot.detect.view import StatusView
 from bot.notify.compose import Composed, notices_for
 from bot.notify.deliveries import Delivery, Subscription
 from bot.notify.notices import NoticeKind
+from bot.notify.teams import Teams
 from bot.statuspage.models import Incident
 
 CONSOLE = "console"
@@ -53,9 +54,11 @@ def deliveries(
     composed: Iterable[Composed],
     subscriptions: Sequence[Subscription],
     default_components: frozenset[str] = frozenset(),
+    teams: Teams | None = None,
 ) -> list[Delivery]:
     """Each composed notice for each subscription that wants it. ``default_components`` (ids,
-    from ``COMPONENTS``) stand in for a subscription that names none."""
+    from ``COMPONENTS``) stand in for a subscription that names none; ``teams`` knows the team
+    of a channel whose target names none."""
     out: list[Delivery] = []
     for event, planned in ((c.event, c.planned) for c in composed):
         touched = _components_of(event)
@@ -63,7 +66,11 @@ def deliveries(
         for sub in subscriptions:
             if not _wants(sub, touched, default_components):
                 continue
-            if scope is not None and sub.target.platform != CONSOLE and scope != team_scope(sub):
+            if (
+                scope is not None
+                and sub.target.platform != CONSOLE
+                and scope != team_scope(sub, teams)
+            ):
                 continue
             for p in planned:
                 if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
@@ -81,10 +88,11 @@ def catch_up(
     return deliveries(notices_for(events, view.source), [subscription], default_components)
 
 
-def team_scope(subscription: Subscription) -> str:
+def team_scope(subscription: Subscription, teams: Teams | None = None) -> str:
     """The early-warning scope of a channel's team: ``team:slack:T123``."""
     target = subscription.target
-    return f"team:{target.platform}:{target.workspace or ''}"
+    workspace = teams.workspace_of(target) if teams else target.workspace or ""
+    return f"team:{target.platform}:{workspace}"
 
 
 def _team_scope(event: Event) -> str | None:

@@ -1,5 +1,6 @@
-"""The early-warning signals, read where they live: team reports in the database, the probe's
-health in memory. The decisions are ``bot.detect.early_warning.step``'s."""
+"""The early-warning signals, read where they live: team reports and clients' reports in the
+database, the probe's health in memory. The decisions are ``bot.detect.early_warning.step``'s
+and ``bot.detect.client_reports``'."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final
 
+from bot.detect import client_reports
+from bot.detect.client_reports import ClientReports
 from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
 from bot.signals.probe import Outcome, ProbeHealth
 from bot.store import Store
@@ -21,11 +24,17 @@ class SignalGatherer:
         store: Store,
         reports_needed: int,
         probe_health: Callable[[], ProbeHealth] | None,
+        clients_report: bool = False,
     ) -> None:
+        """``clients_report``: ``POST /api/reports`` is on (``REPORT_TOKEN``), so clients'
+        reports are read, shown in answers and may raise the early warning."""
         self._store = store
         self._reports_needed = reports_needed
         self._probe_health = probe_health
+        self._clients_report = clients_report
         self.state = WarningState()
+        self.client_reports: ClientReports | None = ClientReports() if clients_report else None
+        """The last 10 minutes' clients' reports as last read (None: the feature is off)."""
 
     async def load(self) -> None:
         saved = await self._store.load_state(STATE_KEY)
@@ -63,4 +72,20 @@ class SignalGatherer:
                         "minutes, and the status page shows nothing yet.",
                     )
                 )
+        if self._clients_report:
+            reports = await self._store.client_reports(now - client_reports.WINDOW)
+            self.client_reports = client_reports.summarize(reports, now - client_reports.WINDOW)
+            signal = client_reports.warning_signal(
+                reports, now, self.state.last_problem_at, self._reports_needed
+            )
+            if signal is not None:
+                signals.append(signal)
         return signals
+
+    async def read_client_reports(self, now: datetime) -> None:
+        """Another replica polls: read the count it would see (reports reach any replica)."""
+        if self._clients_report:
+            since = now - client_reports.WINDOW
+            self.client_reports = client_reports.summarize(
+                await self._store.client_reports(since), since
+            )

@@ -1,14 +1,21 @@
-"""Team reports: people saying "it's down for me", counted per team for early warnings."""
+"""Reports: people saying "it's down for me". Chat reports count per team; reports from
+developers' clients (``POST /api/reports``: Claude Code's hook, ``report``) are stored beside
+them with ``platform = "api"`` and count for the whole bot."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Final
 
 import sqlalchemy as sa
 
+from bot.detect.client_reports import ClientReport
 from bot.store import tables as t
 from bot.store.engine import Database
+
+API: Final = "api"
+"""The ``platform`` of a client's report: no chat team, every channel."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,9 @@ class Reports(Database):
         r = t.reports.c
         async with self.engine.connect() as conn:
             rows = await conn.execute(
-                sa.select(r.platform, r.workspace, r.user_id, r.code).where(r.reported_at >= since)
+                sa.select(r.platform, r.workspace, r.user_id, r.code).where(
+                    r.reported_at >= since, r.platform != API
+                )
             )
             people: dict[tuple[str, str], set[str]] = {}
             codes: dict[tuple[str, str], set[str]] = {}
@@ -66,3 +75,43 @@ class Reports(Database):
                 )
             )
             return int(result.scalar_one())
+
+    async def add_client_report(self, report: ClientReport, window: timedelta) -> bool:
+        """Store a client's report unless its reporter has one within ``window``: True when
+        stored. Two replicas taking one reporter's reports in the same instant may both store
+        one; every count is of distinct reporters, so it still counts once."""
+        r = t.reports.c
+        async with self._writing() as conn:
+            earlier = await conn.execute(
+                sa.select(r.id)
+                .where(
+                    r.platform == API,
+                    r.user_id == report.reporter,
+                    r.reported_at > report.at - window,
+                )
+                .limit(1)
+            )
+            if earlier.first() is not None:
+                return False
+            await conn.execute(
+                sa.insert(t.reports).values(
+                    platform=API,
+                    workspace="",
+                    user_id=report.reporter,
+                    code=report.code,
+                    source=report.source,
+                    reported_at=report.at,
+                )
+            )
+        return True
+
+    async def client_reports(self, since: datetime) -> list[ClientReport]:
+        """Clients' reports from ``since`` on, oldest first."""
+        r = t.reports.c
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(r.user_id, r.code, r.source, r.reported_at)
+                .where(r.platform == API, r.reported_at >= since)
+                .order_by(r.reported_at)
+            )
+            return [ClientReport(user, code, source, at) for user, code, source, at in rows]

@@ -77,7 +77,9 @@ reports = sa.Table(
     sa.Column("user_id", sa.String(128), nullable=False),
     sa.Column("code", sa.String(32), nullable=True),
     sa.Column("reported_at", UTCDateTime, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False, server_default="chat"),
     sa.Index("ix_reports_team_time", "platform", "workspace", "reported_at"),
+    sa.Index("ix_reports_reporter_time", "platform", "user_id", "reported_at"),
 )
 
 outbox = sa.Table(

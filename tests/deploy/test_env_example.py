@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot import settings
+from bot.cli import client
 from tests.deploy.tools import DEPLOY, KUBERNETES, REPO, yaml_module
 
 EXAMPLE = DEPLOY / ".env.example"
@@ -29,6 +30,15 @@ def parsed_variables() -> set[str]:
     names = set(READ.findall(source))
     assert {"STATUS_PAGE_URL", "DATABASE_URL", "SLACK_BOT_TOKEN"} <= names, "regex went stale"
     return names
+
+
+def client_variables() -> set[str]:
+    """What a developer's machine reads (``hook``, ``report``, ``statusline``): in the example
+    for the team, but never in the bot's Kubernetes configuration."""
+    names = set(READ.findall(Path(client.__file__).read_text(encoding="utf-8")))
+    assert {"IS_CLAUDE_DOWN_URL", "REPORTER"} <= names, "regex went stale"
+    secret_files = {name for name in names if name.endswith("_FILE")}  # the header explains
+    return names - secret_files - parsed_variables()
 
 
 def contract_variables() -> set[str]:
@@ -63,8 +73,13 @@ def test_example_names_every_variable_of_the_contract() -> None:
     assert contract_variables() - set(example_assignments()) == set()
 
 
+def test_example_names_every_variable_of_a_developers_machine() -> None:
+    assert client_variables() - set(example_assignments()) == set()
+
+
 def test_example_names_nothing_the_bot_does_not_read() -> None:
-    assert set(example_assignments()) - parsed_variables() - COMPOSE_ONLY == set()
+    unread = set(example_assignments()) - parsed_variables() - COMPOSE_ONLY - client_variables()
+    assert unread == set()
 
 
 def test_every_variable_has_a_comment_with_its_default() -> None:

@@ -20,12 +20,13 @@ def bot_env(**overrides: str) -> dict[str, str]:
 
 
 def run(
-    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 30
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 30, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=env,
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

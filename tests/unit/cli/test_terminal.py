@@ -11,7 +11,8 @@ import pytest
 from bot.ask.advisor import advise
 from bot.ask.status import status_answer
 from bot.ask.symptoms import parse_symptom
-from bot.cli.terminal import MAX_TEXT, clean, notice_text, status_text
+from bot.cli.plain_text import MAX_TEXT, clean
+from bot.cli.terminal import notice_text, status_text
 from bot.detect.events import IncidentResolved, IncidentStarted
 from bot.detect.view import StatusView
 from bot.notify.compose import plan
