@@ -4,8 +4,8 @@ for every existing row), and ``platform = "api"`` marks the bot-wide ones, which
 channel. ``ix_reports_reporter_time`` answers "did this reporter report in the last 10
 minutes" with one probe.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
