@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from bot.ask.answers import Answer
 from bot.ask.grammar import (
     MAX_MINUTES,
+    Alerts,
+    AlertsRefused,
     Ask,
     Command,
     Help,
@@ -29,6 +31,7 @@ from bot.ask.grammar import (
     Subscribe,
     Test,
     Unsubscribe,
+    alerts_of,
     ask_about,
     report_of,
     subscribe_to,
@@ -45,6 +48,8 @@ __all__ = [
     "MAX_MINUTES",
     "Adapter",
     "AdapterFactory",
+    "Alerts",
+    "AlertsRefused",
     "Ask",
     "ChatContext",
     "Command",
@@ -56,6 +61,7 @@ __all__ = [
     "Subscribe",
     "Test",
     "Unsubscribe",
+    "alerts_of",
     "ask_about",
     "discover",
     "report_of",

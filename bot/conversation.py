@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, assert_never
 from bot.api import ChatContext
 from bot.ask import grammar
 from bot.ask.advisor import advise
-from bot.ask.answers import Answer, HelpAnswer, TextAnswer
+from bot.ask.answers import AlertsAnswer, Answer, HelpAnswer, TextAnswer
 from bot.ask.grammar import (
+    Alerts,
+    AlertsRefused,
     Ask,
     Command,
     Help,
@@ -39,6 +41,7 @@ from bot.notify import routing, samples
 from bot.notify.deliveries import Delivery, Subscription
 from bot.notify.notices import Action
 from bot.notify.ports import Target
+from bot.notify.preferences import PreferenceChange, applied
 from bot.settings import Settings
 from bot.statuspage import components, recording
 from bot.store import Store
@@ -133,6 +136,10 @@ class Core:
                 return history_answer(self.view, self._clock(), past)
             case Test():
                 return await self._test_alert(ctx)
+            case Alerts(changes=changes):
+                return await self._alerts(changes, ctx)
+            case AlertsRefused(reason=reason):
+                return TextAnswer(reason, ok=False)
             case Help(unknown=unknown):
                 return HelpAnswer(grammar.HELP_WORDS, unknown)
             case _:
@@ -187,6 +194,19 @@ class Core:
             "Unsubscribed: no more alerts in this channel.",
             channel_note=f"{who} turned off Claude status alerts in this channel.",
         )
+
+    async def _alerts(self, changes: tuple[PreferenceChange, ...], ctx: ChatContext) -> Answer:
+        """Show this channel's alert preferences, or change them (as ``subscribe`` may)."""
+        target = _target(ctx)
+        preferences = await self._store.preferences(target)
+        subscribed = await self._store.subscription(target) is not None
+        if not changes:
+            return AlertsAnswer(preferences, subscribed)
+        if not ctx.can_manage:
+            return TextAnswer(MANAGE_REFUSAL, ok=False)
+        preferences = applied(preferences, changes)
+        await self._store.set_preferences(target, preferences, ctx.user, self._clock())
+        return AlertsAnswer(preferences, subscribed, changed_by=ctx.user_name or ctx.user)
 
     async def _test_alert(self, ctx: ChatContext) -> Answer:
         """Post the sample alert here through the real outbox, and say whether it worked."""

@@ -633,6 +633,8 @@ class FakeDiscord:
         given = []
         for name, value in options.items():
             assert name in known, f"/is-claude-down {subcommand} has no option {name!r}"
+            choices = [c["value"] for c in known[name].get("choices", [])]
+            assert not choices or value in choices, f"{value!r} is not a choice of {name!r}"
             option = {"name": name, "type": known[name]["type"], "value": value}
             if name == focused:
                 assert known[name].get("autocomplete"), f"{name!r} does not autocomplete"

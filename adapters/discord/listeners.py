@@ -26,6 +26,7 @@ from bot.api import (
     History,
     Test,
     Unsubscribe,
+    alerts_of,
     ask_about,
     report_of,
     subscribe_to,
@@ -53,6 +54,15 @@ COMMON_CODES: Final = (
     "timeout",
 )
 MAX_CHOICES: Final = 25
+IMPACT_CHOICES: Final = [
+    app_commands.Choice(name="major and critical only", value="major"),
+    app_commands.Choice(name="minor and above", value="minor"),
+    app_commands.Choice(name="every incident", value="any"),
+]
+ON_OFF: Final = [
+    app_commands.Choice(name="on", value="on"),
+    app_commands.Choice(name="off", value="off"),
+]
 
 
 def context_for_interaction(interaction: discord.Interaction) -> ChatContext:
@@ -175,6 +185,34 @@ class IsClaudeDown(app_commands.Group):
     @app_commands.command(name="test", description="Post a sample alert here, to check I can post")
     async def test(self, interaction: discord.Interaction) -> None:
         await self._answer(interaction, Test())
+
+    @app_commands.command(name="alerts", description="Show or change this channel's alerts")
+    @app_commands.describe(
+        impact="Only incidents of at least this impact",
+        updates="Thread updates (off: only start and resolution)",
+        maintenance="Maintenance notices",
+        warnings="Early warnings",
+        quiet="Hold notices in these hours, then one digest: 22:00-08:00 Europe/Berlin, or off",
+    )
+    @app_commands.choices(
+        impact=IMPACT_CHOICES, updates=ON_OFF, maintenance=ON_OFF, warnings=ON_OFF
+    )
+    async def alerts(
+        self,
+        interaction: discord.Interaction,
+        impact: app_commands.Choice[str] | None = None,
+        updates: app_commands.Choice[str] | None = None,
+        maintenance: app_commands.Choice[str] | None = None,
+        warnings: app_commands.Choice[str] | None = None,
+        quiet: str | None = None,
+    ) -> None:
+        def value(choice: app_commands.Choice[str] | None) -> str | None:
+            return choice.value if choice is not None else None
+
+        command = alerts_of(
+            value(impact), value(updates), value(maintenance), value(warnings), quiet
+        )
+        await self._answer(interaction, command)
 
     @app_commands.command(name="help", description="What I understand")
     async def help(self, interaction: discord.Interaction) -> None:

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from bot.api import Ask, ChatContext, Command, CoreAPI, History
-from bot.ask.answers import Answer, TextAnswer
+from bot.ask.answers import AlertsAnswer, Answer, TextAnswer
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
             await ack(text=SORRY, response_type="ephemeral")
             return
         await ack(**_private(answer, asked, words), response_type="ephemeral")
-        if isinstance(answer, TextAnswer) and answer.channel_note:
+        if isinstance(answer, TextAnswer | AlertsAnswer) and answer.channel_note:
             await respond(
                 **render.note_message(answer.channel_note),
                 response_type="in_channel",
@@ -123,7 +123,7 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
                 unfurl_links=False,
                 **render.answer_message(answer),
             )
-            if isinstance(answer, TextAnswer) and answer.channel_note:
+            if isinstance(answer, TextAnswer | AlertsAnswer) and answer.channel_note:
                 await client.chat_postMessage(
                     channel=channel, **render.note_message(answer.channel_note)
                 )

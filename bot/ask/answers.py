@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from bot.ask.advisor import Advice
 from bot.detect.view import Verdict
+from bot.notify.preferences import Preferences
+from bot.wording import alert_settings, alerts_heading
 
 
 @dataclass(frozen=True)
@@ -128,4 +130,32 @@ class HelpAnswer:
     unknown: str | None = None
 
 
-Answer = StatusAnswer | HistoryAnswer | TextAnswer | HelpAnswer
+@dataclass(frozen=True)
+class AlertsAnswer:
+    """A channel's alert preferences (``alerts``). ``changed_by`` is who just changed them
+    (then the channel is told too); ``subscribed`` says whether alerts come here at all."""
+
+    preferences: Preferences
+    subscribed: bool
+    changed_by: str | None = None
+
+    @property
+    def channel_note(self) -> str | None:
+        """Said in the channel when the settings changed, as a subscription change is."""
+        if self.changed_by is None:
+            return None
+        return f"{self.changed_by} changed this channel's Claude status alert settings."
+
+    @property
+    def settings(self) -> list[tuple[str, str]]:
+        """The settings as (setting, value) lines, in the words every platform shows."""
+        p = self.preferences
+        quiet = p.quiet.label if p.quiet else None
+        return alert_settings(p.impact, p.updates, p.maintenance, p.warnings, quiet)
+
+    @property
+    def heading(self) -> str:
+        return alerts_heading(self.subscribed, self.changed_by)
+
+
+Answer = StatusAnswer | HistoryAnswer | TextAnswer | HelpAnswer | AlertsAnswer

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ask.symptoms import Symptom, SymptomError, parse_symptom
+from bot.notify.preferences import (
+    PreferenceChange,
+    PreferenceError,
+    impact_change,
+    quiet_change,
+    switch_change,
+)
 
 MAX_INPUT_CHARS: Final = 500
 MAX_MINUTES: Final = 60 * 24 * 30
@@ -86,11 +93,25 @@ class Test:
 
 
 @dataclass(frozen=True)
+class Alerts:
+    """Show this channel's alert preferences (no ``changes``), or change them."""
+
+    changes: tuple[PreferenceChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlertsRefused:
+    """``alerts`` words that name no preference: ``reason`` is the refusal to show."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Help:
     unknown: str | None = None
 
 
-Command = Ask | Subscribe | Unsubscribe | Report | History | Test | Help
+Command = Ask | Subscribe | Unsubscribe | Report | History | Test | Alerts | AlertsRefused | Help
 
 HELP_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("(nothing) or a question", "is Claude down? The verdict, incidents, and what to do"),
@@ -106,6 +127,15 @@ HELP_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("report [CODE]", "tell your team you see errors now"),
     ("history", "incidents of the last 7 days, and a bar per component"),
     ("test", "post a sample alert here, to check the bot can post"),
+    ("alerts", "this channel's alert settings"),
+    ("alerts impact major|minor|any", "only incidents of at least that impact"),
+    ("alerts updates on|off", "thread updates, or only start and resolution"),
+    ("alerts maintenance on|off", "maintenance notices"),
+    ("alerts warnings on|off", "early warnings"),
+    (
+        "alerts quiet 22:00-08:00 Europe/Berlin | off",
+        "hold notices in those hours, then one digest; critical incidents break through",
+    ),
     ("help", "these words"),
 )
 
@@ -128,6 +158,8 @@ def parse(text: str) -> Command:
         return History() if not rest else Help(unknown=cleaned)
     if head == "test":
         return Test() if not rest else Help(unknown=cleaned)
+    if head == "alerts":
+        return _alerts(rest)
     if head == "status" and not rest:
         return Ask()
     return _ask(words, cleaned)
@@ -161,6 +193,49 @@ def report_of(code: str | None = None) -> Report | Help:
 def subscribe_to(components: str | None = None) -> Subscribe:
     """A subscription to the comma-separated ``components`` (all of them when empty)."""
     return Subscribe(_component_names(" ".join(_clean(components or "").split())))
+
+
+def alerts_of(
+    impact: str | None = None,
+    updates: str | None = None,
+    maintenance: str | None = None,
+    warnings: str | None = None,
+    quiet: str | None = None,
+) -> Alerts | AlertsRefused:
+    """``alerts`` from typed options (each one given is a change; none shows the settings)."""
+    try:
+        changes: list[PreferenceChange] = []
+        if impact is not None:
+            changes.append(impact_change(impact))
+        for switch, value in (
+            ("updates", updates),
+            ("maintenance", maintenance),
+            ("warnings", warnings),
+        ):
+            if value is not None:
+                changes.append(switch_change(switch, value))
+        if quiet is not None:
+            changes.append(quiet_change(_clean(quiet)))
+    except PreferenceError as error:
+        return AlertsRefused(str(error))
+    return Alerts(tuple(changes))
+
+
+def _alerts(rest: list[str]) -> Alerts | AlertsRefused:
+    if not rest:
+        return Alerts()
+    setting, values = rest[0].lower(), rest[1:]
+    if setting == "quiet":
+        return alerts_of(quiet=" ".join(values))
+    if setting == "impact" and len(values) == 1:
+        return alerts_of(impact=values[0])
+    if setting in ("updates", "maintenance", "warnings") and len(values) == 1:
+        return alerts_of(**{setting: values[0]})
+    return AlertsRefused(
+        "I did not understand that: say `alerts`, `alerts impact major|minor|any`, "
+        "`alerts updates|maintenance|warnings on|off`, or "
+        "`alerts quiet 22:00-08:00 Europe/Berlin` (`alerts quiet off`)."
+    )
 
 
 def _clean(text: str) -> str:

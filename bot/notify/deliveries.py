@@ -5,11 +5,12 @@ the store imports these, not the other way round."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.notify.notices import Action, Notice
 from bot.notify.ports import Target
+from bot.notify.preferences import Preferences
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Subscription:
     """Component ids this channel watches; empty means all."""
     source: str
     created_by: str | None
+    preferences: Preferences = field(default_factory=Preferences)
+    """The channel's ``alerts`` settings (routing applies them)."""
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,33 @@ import sqlalchemy as sa
 
 from bot.notify.deliveries import Subscription
 from bot.notify.ports import Target
+from bot.notify.preferences import Preferences
 from bot.store import tables as t
 from bot.store.engine import Database, insert_ignore
+from bot.store.preferences import preferences_of
 
 
 class Subscriptions(Database):
     async def active_subscriptions(self) -> list[Subscription]:
         async with self.engine.connect() as conn:
+            s, p = t.subscriptions, t.channel_preferences
+            joined = s.outerjoin(
+                p,
+                sa.and_(
+                    p.c.platform == s.c.platform,
+                    p.c.workspace == s.c.workspace,
+                    p.c.channel == s.c.channel,
+                ),
+            )
             rows = await conn.execute(
-                sa.select(t.subscriptions)
-                .where(t.subscriptions.c.active)
-                .order_by(t.subscriptions.c.id)
+                sa.select(
+                    s,
+                    p.c.updated_at.label("preferences_at"),
+                    *(p.c[name] for name in _PREFERENCE_COLUMNS),
+                )
+                .select_from(joined)
+                .where(s.c.active)
+                .order_by(s.c.id)
             )
             return [_subscription(r) for r in rows.mappings()]
 
@@ -122,11 +138,25 @@ def _target_is(target: Target) -> tuple[sa.ColumnElement[bool], ...]:
     )
 
 
+_PREFERENCE_COLUMNS = (
+    "impact",
+    "updates",
+    "maintenance",
+    "warnings",
+    "quiet_start",
+    "quiet_end",
+    "quiet_zone",
+)
+
+
 def _subscription(row: Any) -> Subscription:
+    """A subscription row, with its channel's preferences when the row was joined to them."""
+    has_preferences = row.get("preferences_at") is not None
     return Subscription(
         id=row["id"],
         target=Target(row["platform"], row["channel"], row["workspace"] or None),
         components=tuple(row["components"] or ()),
         source=row["source"],
         created_by=row["created_by"],
+        preferences=preferences_of(row) if has_preferences else Preferences(),
     )

@@ -122,3 +122,21 @@ threads = sa.Table(
     sa.Column("root_ref", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+# Migration 0006: the ``alerts`` words of a channel; a channel without a row wants everything.
+channel_preferences = sa.Table(
+    "channel_preferences",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("workspace", sa.String(64), primary_key=True, server_default=""),
+    sa.Column("channel", sa.Text, primary_key=True),
+    sa.Column("impact", sa.String(16), nullable=False, server_default="any"),
+    sa.Column("updates", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("maintenance", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("warnings", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("quiet_start", sa.String(5), nullable=True),
+    sa.Column("quiet_end", sa.String(5), nullable=True),
+    sa.Column("quiet_zone", sa.String(64), nullable=True),
+    sa.Column("updated_by", sa.String(128), nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -12,6 +12,7 @@ from typing import Any, Final
 from adapters.discord.render import limits
 from adapters.discord.render.markup import Message, escape, label, safe_url, stamp, words
 from bot.ask.answers import (
+    AlertsAnswer,
     Answer,
     HelpAnswer,
     HistoryAnswer,
@@ -57,6 +58,8 @@ def answer_message(answer: Answer) -> Message:
             return _text(answer)
         case HelpAnswer():
             return _help(answer)
+        case AlertsAnswer():
+            return _alerts(answer)
 
 
 def _status(answer: StatusAnswer) -> Message:
@@ -208,6 +211,19 @@ def _text(answer: TextAnswer) -> Message:
     return Message(
         content=limits.cut(prefix + escape(answer.text), limits.CONTENT), ephemeral=not answer.ok
     )
+
+
+def _alerts(answer: AlertsAnswer) -> Message:
+    embed = {
+        "title": escape(limits.cut(answer.heading, 200)),
+        "color": 0x3498DB,
+        "fields": [
+            {"name": escape(name), "value": escape(value), "inline": True}
+            for name, value in answer.settings
+        ],
+        "footer": {"text": "Change with /is-claude-down alerts"},
+    }
+    return Message(embeds=tuple(limits.fit([embed])))
 
 
 def _help(answer: HelpAnswer) -> Message:

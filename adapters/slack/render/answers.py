@@ -14,6 +14,7 @@ from adapters.slack.render import limits
 from adapters.slack.render import markup as m
 from bot.ask.advisor import Advice
 from bot.ask.answers import (
+    AlertsAnswer,
     Answer,
     HelpAnswer,
     HistoryAnswer,
@@ -66,6 +67,9 @@ def answer_message(
             share = None
         case HelpAnswer():
             text, body = _help(answer)
+            share = None
+        case AlertsAnswer():
+            text, body = _alerts(answer)
             share = None
         case _:
             assert_never(answer)
@@ -181,6 +185,17 @@ def _warning(w: PastWarning) -> str:
 def _text(t: TextAnswer) -> tuple[str, list[b.Block]]:
     line = ("✅ " if t.ok else "⚠️ ") + m.body(t.text, limits.SECTION_MAX - 10)
     return line, [b.section(line)]
+
+
+def _alerts(a: AlertsAnswer) -> tuple[str, list[b.Block]]:
+    heading = m.inline(a.heading, 200)
+    fields = [
+        b.text(f"*{m.inline(name, 60)}*\n{m.inline(value, 200)}") for name, value in a.settings
+    ]
+    out: list[b.Block] = [b.section(f"🔔 *{heading}*"), {"type": "section", "fields": fields}]
+    out.append(b.context("Change with `/is-claude-down alerts impact major`, `… updates off` …"))
+    text = heading + ": " + "; ".join(f"{n}: {v}" for n, v in a.settings)
+    return m.inline(text, limits.FALLBACK_MAX), out
 
 
 def _help(h: HelpAnswer) -> tuple[str, list[b.Block]]:

@@ -10,6 +10,8 @@ from bot.ask.grammar import (
     HELP_WORDS,
     MAX_INPUT_CHARS,
     MAX_MINUTES,
+    Alerts,
+    AlertsRefused,
     Ask,
     Command,
     Help,
@@ -26,7 +28,7 @@ from bot.ask.grammar import Test as _Test  # not named Test*: pytest would colle
 from bot.ask.symptoms import Symptom
 
 S503 = Symptom("503", 503)
-COMMAND_TYPES = (Ask, Subscribe, Unsubscribe, Report, History, _Test, Help)
+COMMAND_TYPES = (Ask, Subscribe, Unsubscribe, Report, History, _Test, Alerts, AlertsRefused, Help)
 
 
 @pytest.mark.parametrize(
