@@ -41,7 +41,7 @@ from bot.notify import routing, samples
 from bot.notify.deliveries import Delivery, Subscription
 from bot.notify.notices import Action
 from bot.notify.ports import Target
-from bot.notify.preferences import PreferenceChange, applied
+from bot.preferences import PreferenceChange, applied
 from bot.settings import Settings
 from bot.statuspage import components, recording
 from bot.store import Store

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from bot.ask.advisor import Advice
 from bot.detect.view import Verdict
-from bot.notify.preferences import Preferences
+from bot.preferences import Preferences
 from bot.wording import alert_settings, alerts_heading
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.ask.symptoms import Symptom, SymptomError, parse_symptom
-from bot.notify.preferences import (
+from bot.preferences import (
     PreferenceChange,
     PreferenceError,
     impact_change,

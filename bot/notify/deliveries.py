@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.notify.notices import Action, Notice
 from bot.notify.ports import Target
-from bot.notify.preferences import Preferences
+from bot.preferences import Preferences
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.notify.ports import Target
-from bot.notify.preferences import Preferences, quiet_hours
+from bot.preferences import Preferences, quiet_hours
 from bot.store import tables as t
 from bot.store.engine import Database, upsert
 

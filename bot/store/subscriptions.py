@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from bot.notify.deliveries import Subscription
 from bot.notify.ports import Target
-from bot.notify.preferences import Preferences
+from bot.preferences import Preferences
 from bot.store import tables as t
 from bot.store.engine import Database, insert_ignore
 from bot.store.preferences import preferences_of

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.discord import DiscordAdapter
 from bot.notify.ports import Target
-from bot.notify.preferences import Preferences, QuietHours
+from bot.preferences import Preferences, QuietHours
 from bot.store import Store
 from fakes.discord_api import ALERTS, GENERAL, GUILD_ID, MEMBER, MOD, FakeDiscord
 from tests.integration.discord.messages import answer_to, reply_to, text_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.notify.ports import Target
-from bot.notify.preferences import Preferences, QuietHours
+from bot.preferences import Preferences, QuietHours
 from fakes.slack_api import TEAM_ID, texts
 from tests.integration.slack.conftest import Bot, eventually
 

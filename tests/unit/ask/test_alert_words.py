@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from bot.ask.grammar import Alerts, AlertsRefused, alerts_of, parse
-from bot.notify.preferences import (
+from bot.preferences import (
     Preferences,
     QuietHours,
     SetImpact,

@@ -5,6 +5,9 @@ whether thread updates, maintenance and early warnings, and the quiet hours. Cha
 values too (``SetImpact``, ``SetSwitch``, ``SetQuiet``), built by the grammar and applied by
 the core; anything that cannot be one (an unknown impact, a time that is no time, a zone
 ``zoneinfo`` does not know) raises ``PreferenceError`` with the sentence the user reads.
+
+It sits beside ``wording`` rather than in a room: the grammar (``ask``) builds the changes and
+routing (``notify``) applies the result, and neither room may import the other.
 """
 
 from __future__ import annotations
