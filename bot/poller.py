@@ -179,8 +179,9 @@ class Watcher:
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
         composed = compose.notices_for(events, self._source, is_test=self._mark_test)
+        announced = await self._store.announced(routing.incident_threads(composed, subscriptions))
         deliveries = routing.deliveries(
-            composed, subscriptions, self.default_component_ids(), self.teams
+            composed, subscriptions, self.default_component_ids(), self.teams, announced
         )
         queued = await self._store.commit_poll(
             snapshot=snapshot,

@@ -33,7 +33,7 @@ from bot.detect.events import (
     WarningConfirmed,
     WarningRaised,
 )
-from bot.notify import warning_notices
+from bot.notify import story, warning_notices
 from bot.notify.notices import Action, Notice, NoticeKind, Planned, Severity
 from bot.statuspage.models import Incident, IncidentUpdate
 
@@ -42,10 +42,16 @@ FEED_THREAD = "feed"
 
 @dataclass(frozen=True)
 class Composed:
-    """An event and the notices it causes, in delivery order."""
+    """An event and the notices it causes, in delivery order.
+
+    ``late_start`` is, for a later event of an incident (an update, its resolution), the start
+    notice with the story so far: what a channel gets that skipped the incident until now (it
+    was below the channel's impact) and sees it cross.
+    """
 
     event: Event
     planned: tuple[Planned, ...]
+    late_start: Planned | None = None
 
 
 def notices_for(events: Iterable[Event], source: str, *, is_test: bool = False) -> list[Composed]:
@@ -59,8 +65,16 @@ def notices_for(events: Iterable[Event], source: str, *, is_test: bool = False) 
     for event in events:
         lead = leads.get(event.incident.id) if isinstance(event, IncidentStarted) else None
         planned = plan(event, source, early_warning_minutes=lead, is_test=is_test)
-        composed.append(Composed(event, tuple(planned)))
+        composed.append(Composed(event, tuple(planned), _late_start(event, is_test)))
     return composed
+
+
+def _late_start(event: Event, is_test: bool) -> Planned | None:
+    if not isinstance(event, IncidentUpdated | IncidentResolved):
+        return None
+    incident = event.incident
+    root = incident_root(incident, incident.latest_update, is_test=is_test)
+    return Planned(Action.POST, story.with_story(root, incident))
 
 
 def plan(

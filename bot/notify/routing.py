@@ -7,6 +7,14 @@ Chat channels get incidents, maintenance and feed notices (the contract's alert 
 console gets everything, component changes and scheduled maintenance included. A channel
 that watches only some components gets an incident when it touches one of them (or names
 no component at all: then nobody can tell, and it is sent).
+
+Each channel's ``alerts`` preferences apply here, before anything is queued: maintenance and
+early warnings off drop those notices; updates off drops an incident's thread updates (its
+start, resolution and the root's edits stay); an impact threshold skips an incident until it
+reaches it. A skipped incident that crosses the threshold is announced then, with its story so
+far (``Composed.late_start``), and from then on like any other: ``announced`` says which
+channels already have (or have queued) an incident's thread, so one that crossed earlier keeps
+getting its updates and resolution even if the impact is lowered again.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ from bot.detect.events import (
 from bot.detect.view import StatusView
 from bot.notify.compose import Composed, notices_for
 from bot.notify.deliveries import Delivery, Subscription
-from bot.notify.notices import NoticeKind
+from bot.notify.notices import Action, NoticeKind, Planned
 from bot.notify.teams import Teams
+from bot.preferences import IMPACT_RANK, Preferences
 from bot.statuspage.models import Incident
 
 CONSOLE = "console"
@@ -50,17 +59,39 @@ CHAT_KINDS = frozenset(
 """What chat channels get; the console (``watch``) gets everything."""
 
 
+MAINTENANCE_KINDS = frozenset(
+    {
+        NoticeKind.MAINTENANCE_SCHEDULED,
+        NoticeKind.MAINTENANCE_STARTED,
+        NoticeKind.MAINTENANCE_COMPLETED,
+    }
+)
+WARNING_KINDS = frozenset(
+    {
+        NoticeKind.EARLY_WARNING,
+        NoticeKind.EARLY_WARNING_CLEARED,
+        NoticeKind.EARLY_WARNING_CONFIRMED,
+    }
+)
+Announced = frozenset[tuple[str, str]]
+"""(target key, thread key) pairs whose thread root is posted or queued."""
+
+
 def deliveries(
     composed: Iterable[Composed],
     subscriptions: Sequence[Subscription],
     default_components: frozenset[str] = frozenset(),
     teams: Teams | None = None,
+    announced: Announced = frozenset(),
 ) -> list[Delivery]:
     """Each composed notice for each subscription that wants it. ``default_components`` (ids,
     from ``COMPONENTS``) stand in for a subscription that names none; ``teams`` knows the team
-    of a channel whose target names none."""
+    of a channel whose target names none; ``announced`` is read only for channels with an
+    impact threshold."""
     out: list[Delivery] = []
-    for event, planned in ((c.event, c.planned) for c in composed):
+    started = set(announced)
+    for c in composed:
+        event = c.event
         touched = _components_of(event)
         scope = _team_scope(event)
         for sub in subscriptions:
@@ -72,10 +103,72 @@ def deliveries(
                 and scope != team_scope(sub, teams)
             ):
                 continue
-            for p in planned:
+            for p in _for_channel(c, sub, started):
                 if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
                     out.append(Delivery(event.id, p.action, sub.target, p.notice))
     return out
+
+
+def _for_channel(c: Composed, sub: Subscription, started: set[tuple[str, str]]) -> list[Planned]:
+    """``c``'s notices as this channel's preferences want them. ``started`` is updated with
+    the incident threads this channel gets a root for."""
+    prefs = sub.preferences
+    planned = [p for p in c.planned if _kind_wanted(p.notice.kind, prefs)]
+    incident = _incident_of(c.event)
+    if incident is None:
+        return planned
+    thread = (sub.target.key, f"incident:{incident.id}")
+    if prefs.min_rank > 0 and thread not in started:
+        if IMPACT_RANK.get(incident.impact, 0) < prefs.min_rank:
+            return []  # below this channel's threshold, and never announced here
+        if c.late_start is not None:  # crossed it now: the story so far, then what follows
+            planned = _after_late_start(c.late_start, planned)
+    if any(p.action is Action.POST for p in planned):
+        started.add(thread)
+    return planned
+
+
+def incident_threads(
+    composed: Iterable[Composed], subscriptions: Sequence[Subscription]
+) -> frozenset[str]:
+    """The incident threads whose ``announced`` state routing needs: those of later events,
+    when some channel has an impact threshold (else none: nothing to look up)."""
+    if not any(s.preferences.min_rank > 0 for s in subscriptions):
+        return frozenset()
+    return frozenset(
+        f"incident:{c.event.incident.id}"
+        for c in composed
+        if isinstance(c.event, IncidentUpdated | IncidentResolved)
+    )
+
+
+def _after_late_start(late_start: Planned, planned: list[Planned]) -> list[Planned]:
+    """The story so far, then the resolution if that is what came; the update itself is in
+    the story, and an edit of the root closes the story's root, not the first update's."""
+    out = [late_start]
+    for p in planned:
+        if p.notice.kind is NoticeKind.INCIDENT_RESOLVED:
+            out.append(p)
+        elif p.action is Action.EDIT and p.notice.ended_at is not None:
+            closed = late_start.notice.closed(p.notice.ended_at, p.notice.status)
+            out.append(Planned(Action.EDIT, closed))
+    return out
+
+
+def _kind_wanted(kind: NoticeKind, prefs: Preferences) -> bool:
+    if kind in MAINTENANCE_KINDS:
+        return prefs.maintenance
+    if kind in WARNING_KINDS:
+        return prefs.warnings
+    if kind is NoticeKind.INCIDENT_UPDATED:
+        return prefs.updates
+    return True
+
+
+def _incident_of(event: Event) -> Incident | None:
+    if isinstance(event, IncidentStarted | IncidentUpdated | IncidentResolved):
+        return event.incident
+    return None
 
 
 def catch_up(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,6 +23,24 @@ class Threads(Database):
             )
             value = result.scalar_one_or_none()
             return MessageRef.from_json(value) if value else None
+
+    async def announced(self, thread_keys: Collection[str]) -> frozenset[tuple[str, str]]:
+        """(target key, thread key) of each channel whose thread of one of ``thread_keys`` has
+        a root: posted (the threads table) or queued (a live ``post`` row in the outbox)."""
+        if not thread_keys:
+            return frozenset()
+        keys = sorted(set(thread_keys))
+        posted = sa.select(t.threads.c.target_key, t.threads.c.thread_key).where(
+            t.threads.c.thread_key.in_(keys)
+        )
+        queued = sa.select(t.outbox.c.target_key, t.outbox.c.thread_key).where(
+            t.outbox.c.thread_key.in_(keys),
+            t.outbox.c.action == "post",
+            t.outbox.c.state != "dead",
+        )
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(sa.union(posted, queued))
+            return frozenset((str(r[0]), str(r[1])) for r in rows)
 
     async def set_thread(
         self, target: Target, thread_key: str, ref: MessageRef, now: datetime
