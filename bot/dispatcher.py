@@ -262,7 +262,8 @@ class Dispatcher:
         log.info("delivered %s (%s) to %s", row.event_id, row.action.value, row.target)
 
     async def _send(self, adapter: ChatAdapter, row: OutboxRow) -> MessageRef | None:
-        target, notice, attempt = row.target, row.notice, row.attempt
+        target, attempt = row.target, row.attempt
+        notice = await self._store.linked_to_earlier(target, row.notice)
         if row.action is Action.POST or notice.thread_key is None:
             return await adapter.post(target, notice, attempt)
         root = await self._store.thread_root(target, notice.thread_key)

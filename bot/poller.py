@@ -27,7 +27,7 @@ from bot.notify.teams import Teams
 from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
 from bot.statuspage.client import FeedClient, FeedError, Fetched
-from bot.statuspage.models import IncidentList, MaintenanceList
+from bot.statuspage.models import Incident, IncidentList, MaintenanceList
 from bot.statuspage.snapshot import Snapshot, build_snapshot, needs_history
 from bot.store import Store
 
@@ -40,6 +40,16 @@ class PollResult:
     ok: bool
     events: tuple[Event, ...]
     queued: int
+
+
+def _recent_incidents(snapshot: Snapshot | None) -> tuple[Incident, ...]:
+    """The feed's incidents, recent history and those in the summary (just resolved ones
+    included): what a new incident may come back from."""
+    if snapshot is None:
+        return ()
+    by_id = {i.id: i for i in snapshot.recent_incidents}
+    by_id.update((i.id, i) for i in snapshot.incidents)
+    return tuple(by_id.values())
 
 
 class Watcher:
@@ -178,7 +188,9 @@ class Watcher:
             await self.warnings.read_client_reports(now)
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
-        composed = compose.notices_for(events, self._source, is_test=self._mark_test)
+        composed = compose.notices_for(
+            events, self._source, is_test=self._mark_test, recent=_recent_incidents(snapshot)
+        )
         announced = await self._store.announced(routing.incident_threads(composed, subscriptions))
         deliveries = routing.deliveries(
             composed, subscriptions, self.default_component_ids(), self.teams, announced

@@ -12,7 +12,7 @@ from datetime import UTC
 from bot.ask.answers import StatusAnswer
 from bot.cli.plain_text import clean, one_line
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import age_text, duration_text, seen_early, status_label
+from bot.wording import age_text, back_again, duration_text, seen_early, status_label
 
 COLOURS = {
     Severity.NONE: "36",
@@ -75,6 +75,8 @@ def _details(notice: Notice, edited: bool) -> list[str]:
         details.append(f"lasted {duration_text(notice.duration_minutes)}")
     if notice.early_warning_minutes:
         details.append(seen_early(notice.early_warning_minutes))
+    if notice.earlier is not None:
+        details.append(back_again(notice.earlier.minutes, notice.earlier.title))
     return details
 
 

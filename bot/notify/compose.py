@@ -13,8 +13,8 @@ Who gets which notice is ``routing``'s, which takes this module's output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import assert_never
 
@@ -33,7 +33,7 @@ from bot.detect.events import (
     WarningConfirmed,
     WarningRaised,
 )
-from bot.notify import story, warning_notices
+from bot.notify import back_again, story, warning_notices
 from bot.notify.notices import Action, Notice, NoticeKind, Planned, Severity
 from bot.statuspage.models import Incident, IncidentUpdate
 
@@ -54,9 +54,17 @@ class Composed:
     late_start: Planned | None = None
 
 
-def notices_for(events: Iterable[Event], source: str, *, is_test: bool = False) -> list[Composed]:
+def notices_for(
+    events: Iterable[Event],
+    source: str,
+    *,
+    is_test: bool = False,
+    recent: Sequence[Incident] = (),
+) -> list[Composed]:
     """Every event's notices. An incident that an early warning of the same poll foresaw
-    says, in its start notice, how many minutes earlier the bot saw it."""
+    says, in its start notice, how many minutes earlier the bot saw it; one on components
+    whose incident among ``recent`` (the feed's, resolved or not) ended within the hour says
+    it is back (``back_again``)."""
     events = list(events)
     leads = {
         e.incident.id: e.warning.lead_minutes for e in events if isinstance(e, WarningConfirmed)
@@ -65,6 +73,14 @@ def notices_for(events: Iterable[Event], source: str, *, is_test: bool = False) 
     for event in events:
         lead = leads.get(event.incident.id) if isinstance(event, IncidentStarted) else None
         planned = plan(event, source, early_warning_minutes=lead, is_test=is_test)
+        earlier = back_again.earlier_for(event, recent)
+        if earlier is not None:
+            planned = [
+                Planned(p.action, replace(p.notice, earlier=earlier))
+                if p.action is Action.POST
+                else p
+                for p in planned
+            ]
         composed.append(Composed(event, tuple(planned), _late_start(event, is_test)))
     return composed
 

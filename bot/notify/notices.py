@@ -61,6 +61,21 @@ ROOT_KINDS = frozenset(
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """The incident a notice's components came back from, resolved ``minutes`` before:
+    "back 12 minutes after … was resolved". ``thread_key`` names its thread, so the dispatcher
+    can link this channel's notice of it (``root``, a ``MessageRef`` as JSON, and the
+    channel's ``workspace``, filled in when sent); ``url`` is its status page."""
+
+    title: str
+    minutes: int
+    thread_key: str
+    url: str | None = None
+    root: dict[str, Any] | None = None
+    workspace: str | None = None
+
+
+@dataclass(frozen=True)
 class Notice:
     """One message to post.
 
@@ -82,6 +97,7 @@ class Notice:
     thread_key: str | None = None
     early_warning_minutes: int | None = None
     is_test: bool = False
+    earlier: Earlier | None = None
 
     @property
     def is_root(self) -> bool:
@@ -132,6 +148,7 @@ class Notice:
             thread_key=data.get("thread_key"),
             early_warning_minutes=data.get("early_warning_minutes"),
             is_test=bool(data.get("is_test", False)),
+            earlier=Earlier(**data["earlier"]) if data.get("earlier") else None,
         )
 
 

@@ -123,6 +123,9 @@ def _for_channel(c: Composed, sub: Subscription, started: set[tuple[str, str]]) 
             return []  # below this channel's threshold, and never announced here
         if c.late_start is not None:  # crossed it now: the story so far, then what follows
             planned = _after_late_start(c.late_start, planned)
+    elif prefs.min_rank > 0 and c.late_start is not None:
+        # The root here may be a story (it crossed): an edit keeps telling it.
+        planned = [_story_edit(c.late_start, p) if p.action is Action.EDIT else p for p in planned]
     if any(p.action is Action.POST for p in planned):
         started.add(thread)
     return planned
@@ -150,9 +153,16 @@ def _after_late_start(late_start: Planned, planned: list[Planned]) -> list[Plann
         if p.notice.kind is NoticeKind.INCIDENT_RESOLVED:
             out.append(p)
         elif p.action is Action.EDIT and p.notice.ended_at is not None:
-            closed = late_start.notice.closed(p.notice.ended_at, p.notice.status)
-            out.append(Planned(Action.EDIT, closed))
+            out.append(_story_edit(late_start, p))
     return out
+
+
+def _story_edit(late_start: Planned, edit: Planned) -> Planned:
+    """An edit of the incident's root, telling the story so far (closed if ``edit`` is)."""
+    story = late_start.notice
+    if edit.notice.ended_at is not None:
+        story = story.closed(edit.notice.ended_at, edit.notice.status)
+    return Planned(Action.EDIT, story)
 
 
 def _kind_wanted(kind: NoticeKind, prefs: Preferences) -> bool:
@@ -206,16 +216,8 @@ def _components_of(event: Event) -> frozenset[str] | None:
             incident = event.maintenance
         case _:
             return None
-    ids = incident_component_ids(incident)
+    ids = incident.component_ids
     return ids or None
-
-
-def incident_component_ids(incident: Incident) -> frozenset[str]:
-    """Every component the incident has touched, for channels that watch only some."""
-    ids = {c.id for c in incident.components}
-    for update in incident.incident_updates:
-        ids.update(a.code for a in update.affected_components or ())
-    return frozenset(ids)
 
 
 def _wants(sub: Subscription, touched: frozenset[str] | None, default: frozenset[str]) -> bool:

@@ -145,6 +145,14 @@ class Incident(FeedModel):
     def component_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.components if not c.group)
 
+    @property
+    def component_ids(self) -> frozenset[str]:
+        """Every component the incident has touched (listed, or named by an update)."""
+        ids = {c.id for c in self.components}
+        for update in self.incident_updates:
+            ids.update(a.code for a in update.affected_components or ())
+        return frozenset(ids)
+
 
 class Summary(FeedModel):
     """``/api/v2/summary.json``."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.notify.notices import Notice
 from bot.notify.ports import MessageRef, Target
 from bot.store import tables as t
 from bot.store.engine import Database, upsert
@@ -41,6 +43,18 @@ class Threads(Database):
         async with self.engine.connect() as conn:
             rows = await conn.execute(sa.union(posted, queued))
             return frozenset((str(r[0]), str(r[1])) for r in rows)
+
+    async def linked_to_earlier(self, target: Target, notice: Notice) -> Notice:
+        """``notice`` with this channel's root of the incident it comes back from (when the
+        channel got one), so the renderer can link it."""
+        earlier = notice.earlier
+        if earlier is None:
+            return notice
+        root = await self.thread_root(target, earlier.thread_key)
+        if root is None:
+            return notice
+        linked = replace(earlier, root=root.to_json(), workspace=target.workspace)
+        return replace(notice, earlier=linked)
 
     async def set_thread(
         self, target: Target, thread_key: str, ref: MessageRef, now: datetime

@@ -6,12 +6,13 @@ from typing import Any, Final
 
 from adapters.discord.render import limits
 from adapters.discord.render.markup import Message, escape, iso, safe_url, stamp, words
-from bot.notify.notices import Notice, NoticeKind, Severity
+from bot.notify.notices import Earlier, Notice, NoticeKind, Severity
 from bot.wording import (
     EARLY_EMOJI,
     TEST_EMOJI,
     TEST_NOTE,
     TEST_WORD,
+    back_again,
     closed_label,
     ended_after,
     notice_label,
@@ -36,6 +37,19 @@ INCIDENT_KINDS: Final = frozenset(
 )
 
 
+def _back_again(earlier: Earlier) -> str:
+    """ "Back 12 minutes after … was resolved", linking this channel's earlier notice (else
+    the earlier incident on the status page)."""
+    line = f"🔁 {escape(back_again(earlier.minutes, earlier.title))}"
+    root = earlier.root or {}
+    link = None
+    if root.get("channel") and root.get("id"):
+        guild = earlier.workspace or "@me"
+        link = safe_url(f"https://discord.com/channels/{guild}/{root['channel']}/{root['id']}")
+    link = link or safe_url(earlier.url)
+    return f"{line} [The earlier notice]({link})" if link else line
+
+
 def notice_message(notice: Notice) -> Message:
     """A notice as one embed. A thread root whose ``ended_at`` is set is its closed form
     ("Resolved after 47 min: ..."), used to edit the start message."""
@@ -53,6 +67,8 @@ def notice_message(notice: Notice) -> Message:
         lines.append(f"**{words(notice.status) or 'Resolved'} {ended_after(minutes)}.**")
     if notice.early_warning_minutes:
         lines.append(f"{EARLY_EMOJI} {escape(seen_early(notice.early_warning_minutes))}")
+    if notice.earlier is not None:
+        lines.append(_back_again(notice.earlier))
     if notice.is_test:
         lines.append(f"{TEST_EMOJI} {TEST_NOTE}")
     if notice.text.strip():

@@ -12,12 +12,13 @@ from typing import Any, Final
 from adapters.slack.render import blocks as b
 from adapters.slack.render import limits
 from adapters.slack.render import markup as m
-from bot.notify.notices import Notice, Severity
+from bot.notify.notices import Earlier, Notice, Severity
 from bot.wording import (
     EARLY_EMOJI,
     TEST_EMOJI,
     TEST_NOTE,
     TEST_WORD,
+    back_again,
     closed_label,
     notice_label,
     seen_early,
@@ -63,6 +64,20 @@ def title_line(notice: Notice) -> str:
     return f"{test}{severity_emoji(notice.severity)} *{label}:* {name}"
 
 
+def _back_again(earlier: Earlier) -> str:
+    """ "Back 12 minutes after … was resolved", linking this channel's earlier notice (else
+    the earlier incident on the status page)."""
+    line = f"🔁 {m.escape(back_again(earlier.minutes, earlier.title))}"
+    root = earlier.root or {}
+    link = None
+    if root.get("channel") and root.get("id"):
+        link = m.safe_url(
+            f"https://slack.com/archives/{root['channel']}/p{str(root['id']).replace('.', '')}"
+        )
+    link = link or m.safe_url(earlier.url)
+    return f"{line} <{link}|The earlier notice>" if link else line
+
+
 def _details(notice: Notice) -> list[b.Block]:
     out: list[b.Block] = []
     if notice.text.strip():
@@ -81,6 +96,8 @@ def _details(notice: Notice) -> list[b.Block]:
         out.append(b.context(*facts))
     if notice.early_warning_minutes is not None:
         out.append(b.context(f"{EARLY_EMOJI} {m.escape(seen_early(notice.early_warning_minutes))}"))
+    if notice.earlier is not None:
+        out.append(b.context(_back_again(notice.earlier)))
     if notice.is_test:
         out.append(b.context(f"{TEST_EMOJI} {TEST_NOTE}"))
     url = m.safe_url(notice.url)
