@@ -22,7 +22,7 @@ from bot.detect.events import Event, to_payload
 from bot.detect.feed_health import FeedHealth
 from bot.detect.view import StatusView
 from bot.metrics import COMPONENT_LEVELS, INDICATOR_LEVELS, Metrics
-from bot.notify import compose, routing
+from bot.notify import compose, digest, routing
 from bot.notify.teams import Teams
 from bot.signals.gather import STATE_KEY, SignalGatherer
 from bot.statuspage import components
@@ -193,7 +193,7 @@ class Watcher:
         )
         announced = await self._store.announced(routing.incident_threads(composed, subscriptions))
         deliveries = routing.deliveries(
-            composed, subscriptions, self.default_component_ids(), self.teams, announced
+            composed, subscriptions, self.default_component_ids(), self.teams, announced, now
         )
         queued = await self._store.commit_poll(
             snapshot=snapshot,
@@ -203,6 +203,7 @@ class Watcher:
             now=now,
             extra_state=self._pending_warning_state(),
         )
+        queued += await self._release_quiet_hours(snapshot, now)
         # Only after the transaction: memory never runs ahead of the database.
         if snapshot is not None:
             self._snapshot = snapshot
@@ -219,6 +220,14 @@ class Watcher:
         if queued:
             self._on_queued()
         return PollResult(ok=health.consecutive_failures == 0, events=tuple(events), queued=queued)
+
+    async def _release_quiet_hours(self, snapshot: Snapshot | None, now: datetime) -> int:
+        """Channels whose quiet hours ended get their digest (their held notices, told once)."""
+        latest = snapshot or self._snapshot
+        still_open = latest.open_incidents if latest is not None else ()
+        return await self._store.release_held(
+            now, lambda held: digest.digests(held, still_open, now)
+        )
 
     def _pending_warning_state(self) -> dict[str, object] | None:
         if self._warning_state is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import datetime, time, timedelta
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,6 +43,22 @@ class QuietHours:
     @property
     def label(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M} {self.zone}"
+
+    def end_after(self, now: datetime) -> datetime | None:
+        """When the quiet hours ``now`` falls in end (aware, in the zone); None outside them.
+        The wall clock decides, so a night across a daylight-saving change ends at 08:00."""
+        zone = ZoneInfo(self.zone)
+        local = now.astimezone(zone)
+        today, clock = local.date(), local.time().replace(tzinfo=None)
+        if self.start < self.end:
+            inside = self.start <= clock < self.end
+            end_day = today
+        else:  # across midnight: 22:00-08:00
+            inside = clock >= self.start or clock < self.end
+            end_day = today + timedelta(days=1) if clock >= self.start else today
+        if not inside:
+            return None
+        return datetime.combine(end_day, self.end, tzinfo=zone)
 
 
 @dataclass(frozen=True)

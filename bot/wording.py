@@ -127,6 +127,7 @@ NOTICE_LABEL: Final[Mapping[str, str]] = {
     "early_warning": "Early warning, not confirmed by the status page",
     "early_warning_cleared": "Early warning cleared",
     "early_warning_confirmed": "Confirmed by the status page",
+    "digest": "While it was quiet here",
 }
 """What a notice is, before its title, by ``NoticeKind``: every notice says what it is about on
 its own, also when it stands as a root because its thread is gone."""

@@ -35,6 +35,9 @@ class Delivery:
     notice: Notice
     not_before: datetime | None = None
     """Hold the delivery until then (the ``test`` alert's resolution, a few seconds later)."""
+    held: bool = False
+    """Kept for the digest that ``not_before`` (the end of the channel's quiet hours) brings,
+    never sent on its own."""
 
 
 def delivery_key(event_id: str, target: Target, action: Action) -> str:

@@ -27,6 +27,7 @@ class NoticeKind(StrEnum):
     EARLY_WARNING = "early_warning"
     EARLY_WARNING_CLEARED = "early_warning_cleared"
     EARLY_WARNING_CONFIRMED = "early_warning_confirmed"
+    DIGEST = "digest"
 
 
 class Severity(StrEnum):

@@ -14,12 +14,16 @@ start, resolution and the root's edits stay); an impact threshold skips an incid
 reaches it. A skipped incident that crosses the threshold is announced then, with its story so
 far (``Composed.late_start``), and from then on like any other: ``announced`` says which
 channels already have (or have queued) an incident's thread, so one that crossed earlier keeps
-getting its updates and resolution even if the impact is lowered again.
+getting its updates and resolution even if the impact is lowered again. A channel in its
+quiet hours gets its notices held (``Delivery.held``, until the hours end: ``digest`` then
+tells them in one message), but a critical incident's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from bot.detect.events import (
     Event,
@@ -83,11 +87,13 @@ def deliveries(
     default_components: frozenset[str] = frozenset(),
     teams: Teams | None = None,
     announced: Announced = frozenset(),
+    now: datetime | None = None,
 ) -> list[Delivery]:
     """Each composed notice for each subscription that wants it. ``default_components`` (ids,
     from ``COMPONENTS``) stand in for a subscription that names none; ``teams`` knows the team
     of a channel whose target names none; ``announced`` is read only for channels with an
-    impact threshold."""
+    impact threshold. With ``now``, a channel in its quiet hours gets its notices held for the
+    digest at their end, but a critical incident's."""
     out: list[Delivery] = []
     started = set(announced)
     for c in composed:
@@ -103,10 +109,21 @@ def deliveries(
                 and scope != team_scope(sub, teams)
             ):
                 continue
+            quiet = sub.preferences.quiet
+            until = quiet.end_after(now) if quiet and now and not _breaks_through(event) else None
             for p in _for_channel(c, sub, started):
                 if sub.target.platform == CONSOLE or p.notice.kind in CHAT_KINDS:
-                    out.append(Delivery(event.id, p.action, sub.target, p.notice))
+                    delivery = Delivery(event.id, p.action, sub.target, p.notice)
+                    if until is not None:
+                        delivery = replace(delivery, not_before=until, held=True)
+                    out.append(delivery)
     return out
+
+
+def _breaks_through(event: Event) -> bool:
+    """A critical incident is told at once, quiet hours or not."""
+    incident = _incident_of(event)
+    return incident is not None and incident.impact == "critical"
 
 
 def _for_channel(c: Composed, sub: Subscription, started: set[tuple[str, str]]) -> list[Planned]:

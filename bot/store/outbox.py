@@ -3,7 +3,7 @@ dispatcher as sent, to retry, or dead. Which rows are due and who holds them is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,30 @@ class Outbox(Database):
     async def queue(self, deliveries: Iterable[Delivery], now: datetime) -> int:
         async with self._writing() as conn:
             return await queue_rows(conn, deliveries, now)
+
+    async def release_held(
+        self, now: datetime, build: Callable[[list[Delivery]], list[Delivery]]
+    ) -> int:
+        """Held deliveries whose quiet hours have ended, replaced by what ``build`` makes of
+        them (the digests), in one transaction: a crash leaves them held, never told twice.
+        Returns how many rows were queued."""
+        c = t.outbox.c
+        async with self._writing() as conn:
+            result = await conn.execute(
+                sa.select(t.outbox)
+                .where(c.state == "held", c.next_attempt_at <= now)
+                .order_by(c.id)
+            )
+            rows = [outbox_row(r) for r in result.mappings()]
+            if not rows:
+                return 0
+            await conn.execute(
+                sa.update(t.outbox)
+                .where(c.id.in_([r.id for r in rows]), c.state == "held")
+                .values(state="digested")
+            )
+            held = [Delivery(r.event_id, r.action, r.target, r.notice) for r in rows]
+            return await queue_rows(conn, build(held), now)
 
     async def next_due_at(self, after: datetime | None = None) -> datetime | None:
         """When the next pending row falls due; with ``after``, the first one due later than
@@ -167,7 +191,7 @@ async def queue_rows(conn: AsyncConnection, deliveries: Iterable[Delivery], now:
                 "channel": d.target.channel,
                 "thread_key": d.notice.thread_key,
                 "notice": notice,
-                "state": "pending",
+                "state": "held" if d.held else "pending",
                 "attempts": 0,
                 "next_attempt_at": d.not_before or now,
                 "created_at": now,

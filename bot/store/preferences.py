@@ -50,6 +50,13 @@ class ChannelPreferences(Database):
                     set_={name: insert.excluded[name] for name in values},
                 )
             )
+            if quiet is None:  # no quiet hours now: what was held is told at the next poll
+                o = t.outbox.c
+                await conn.execute(
+                    sa.update(t.outbox)
+                    .where(o.target_key == target.key, o.state == "held")
+                    .values(next_attempt_at=now)
+                )
 
 
 def preferences_of(row: Any) -> Preferences:

@@ -87,7 +87,10 @@ class Subscriptions(Database):
             )
             await conn.execute(
                 sa.update(t.outbox)
-                .where(t.outbox.c.target_key == target.key, t.outbox.c.state == "pending")
+                .where(
+                    t.outbox.c.target_key == target.key,
+                    t.outbox.c.state.in_(("pending", "held")),
+                )
                 .values(state="dead", last_error=reason)
             )
             return bool(result.rowcount)
