@@ -186,6 +186,9 @@ class Watcher:
             # No signals were read (the page unreadable, or a stale copy), but the clients'
             # count shown in answers still moves on: reports expire, new ones arrive.
             await self.warnings.read_client_reports(now)
+        # Digests first: a channel whose quiet hours ended hears what it missed (as of the
+        # last poll) before this poll's notices, which then follow in the usual threads.
+        released = await self._release_quiet_hours(now)
         subscriptions = await self._store.active_subscriptions()
         # The demo's notices are composed as tests: every one says so.
         composed = compose.notices_for(
@@ -203,7 +206,6 @@ class Watcher:
             now=now,
             extra_state=self._pending_warning_state(),
         )
-        queued += await self._release_quiet_hours(snapshot, now)
         # Only after the transaction: memory never runs ahead of the database.
         if snapshot is not None:
             self._snapshot = snapshot
@@ -217,14 +219,14 @@ class Watcher:
             self._metrics.events.labels(type(event).__name__).inc()
             self._metrics.count_warning(event)
             log.info("event %s", event.id)
+        queued += released
         if queued:
             self._on_queued()
         return PollResult(ok=health.consecutive_failures == 0, events=tuple(events), queued=queued)
 
-    async def _release_quiet_hours(self, snapshot: Snapshot | None, now: datetime) -> int:
+    async def _release_quiet_hours(self, now: datetime) -> int:
         """Channels whose quiet hours ended get their digest (their held notices, told once)."""
-        latest = snapshot or self._snapshot
-        still_open = latest.open_incidents if latest is not None else ()
+        still_open = self._snapshot.open_incidents if self._snapshot is not None else ()
         return await self._store.release_held(
             now, lambda held: digest.digests(held, still_open, now)
         )

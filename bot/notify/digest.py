@@ -62,7 +62,7 @@ def _digest_notice(
         kind=NoticeKind.DIGEST,
         title=f"{len(threads)} thing{'s' if len(threads) != 1 else ''} happened",
         severity=worst if worst in _RANK else Severity.NONE,
-        status="digest",
+        status="",
         text="\n".join(lines),
         at=now,
     )
