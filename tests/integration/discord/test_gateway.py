@@ -68,8 +68,12 @@ async def test_syncs_the_command_with_every_word(
         "report",
         "history",
         "test",
+        "alerts",
         "help",
     }
+    alerts = {o["name"]: o for o in subcommands["alerts"]["options"]}
+    assert [c["value"] for c in alerts["impact"]["choices"]] == ["major", "minor", "any"]
+    assert not any(o["required"] for o in alerts.values())
     options = {o["name"]: o for o in subcommands["status"]["options"]}
     assert options["code"]["autocomplete"] is True
     assert options["minutes"]["type"] == 4  # integer
