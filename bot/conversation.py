@@ -170,7 +170,8 @@ class Core:
         now = self._clock()
         ids = [c.id for c in found]
         await self._store.subscribe(target, ids, ctx.user, "chat", now)
-        subscription = Subscription(0, target, tuple(ids), "chat", ctx.user)
+        preferences = await self._store.preferences(target)
+        subscription = Subscription(0, target, tuple(ids), "chat", ctx.user, preferences)
         catch_up = routing.catch_up(self.view, subscription, self._watcher.default_component_ids())
         if await self._store.queue(catch_up, now):
             self._on_queued()

@@ -8,6 +8,7 @@ from datetime import time
 from bot.notify.ports import Target
 from bot.preferences import Preferences, QuietHours
 from fakes.slack_api import TEAM_ID, texts
+from fakes.statuspage import load_json
 from tests.integration.slack.conftest import Bot, eventually
 
 GENERAL = Target("slack", "C0GENERAL", TEAM_ID)
@@ -63,3 +64,13 @@ async def test_what_a_user_typed_in_a_refusal_cannot_ping(bot: Bot) -> None:
     answer = await bot.command("alerts impact <!channel>")
     assert "<!channel>" not in answer["text"]
     assert "<!channel>" not in texts(answer["blocks"])
+
+
+async def test_a_channel_that_set_an_impact_first_gets_no_minor_catch_up(bot: Bot) -> None:
+    await bot.poll({"summary": load_json("summary-minor-incident.json")})
+    await bot.command("alerts impact major", channel="C0MAJOR")
+    await bot.command("subscribe", channel="C0MAJOR")
+    await bot.command("subscribe", channel="C0EVERYTHING")
+    await bot.deliver()
+    assert bot.slack.roots("C0MAJOR") == []
+    assert len(bot.slack.roots("C0EVERYTHING")) == 1
