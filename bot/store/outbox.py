@@ -52,12 +52,12 @@ class Outbox(Database):
         them (the digests), in one transaction: a crash leaves them held, never told twice.
         Returns how many rows were queued."""
         c = t.outbox.c
+        due = sa.and_(c.state == "held", c.next_attempt_at <= now)
+        async with self.engine.connect() as conn:  # most polls: nothing held, no write turn
+            if (await conn.execute(sa.select(c.id).where(due).limit(1))).first() is None:
+                return 0
         async with self._writing() as conn:
-            result = await conn.execute(
-                sa.select(t.outbox)
-                .where(c.state == "held", c.next_attempt_at <= now)
-                .order_by(c.id)
-            )
+            result = await conn.execute(sa.select(t.outbox).where(due).order_by(c.id))
             rows = [outbox_row(r) for r in result.mappings()]
             if not rows:
                 return 0
