@@ -88,6 +88,24 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.community_reads = Counter(
+            "icd_community_reads",
+            "Reads of a community source, by source and outcome",
+            ["source", "outcome"],
+            registry=r,
+        )
+        self.community_posts = Counter(
+            "icd_community_posts",
+            "Posts about errors counted, by community source",
+            ["source"],
+            registry=r,
+        )
+        self.community_elevated = Gauge(
+            "icd_community_elevated",
+            "1 while a community source shows more posts about errors than usual",
+            ["source"],
+            registry=r,
+        )
 
     def count_warning(self, event: object) -> None:
         if isinstance(event, WarningRaised):

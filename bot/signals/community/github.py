@@ -38,6 +38,7 @@ class GitHubSource:
         self._repository = repository
         self._api_url = api_url.rstrip("/")
         self._web_url = web_url(self._api_url)
+        self.home = self._web_url
         self._etag: str | None = None
         headers = {
             "Accept": "application/vnd.github+json",

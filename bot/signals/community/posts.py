@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,23 @@ class CommunitySource(Protocol):
     """The contract's ``source`` value: ``reddit:r/ClaudeAI``, ``github:anthropics/claude-code``."""
     label: str
     """How answers name it: ``r/ClaudeAI``, ``anthropics/claude-code issues``."""
+    home: str
+    """The origin its posts live on (``https://www.reddit.com``): no other link is kept."""
 
     async def read(self, now: datetime) -> Reading:
         """The newest posts; raises ``SourceError``."""
         ...
 
     async def close(self) -> None: ...
+
+
+def is_web_url(url: str, home: str | None = None) -> bool:
+    """http(s) with a host and no login part; and on ``home``'s origin when given. Anything
+    else (``javascript:``, ``data:``, a look-alike host) is never shown as a link."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return False
+    if home is None:
+        return True
+    origin = urlsplit(home)
+    return (parts.scheme, parts.netloc.lower()) == (origin.scheme, origin.netloc.lower())

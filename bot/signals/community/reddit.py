@@ -45,6 +45,7 @@ class RedditSource:
         self.label = f"r/{subreddit}"
         self._subreddit = subreddit
         self._api_url = api_url.rstrip("/")
+        self.home = self._api_url
         self._oauth_url = oauth_url.rstrip("/")
         self._credentials = (
             (client_id, client_secret) if client_id and client_secret is not None else None

@@ -1,0 +1,100 @@
+"""What every status answer says about the community: one line per source, with up to three
+linked titles when it is elevated. Pure.
+
+Titles are untrusted: here they are made one short line (control and invisible characters
+dropped, whitespace collapsed, cut at ``TITLE_SHOWN``); each adapter then escapes them for
+its markup. A link is kept only when it is http(s) on the source's own origin, so no
+``javascript:`` or look-alike host ever becomes a link.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from bot.detect.community import CommunityReport, Standing
+from bot.signals.community.posts import is_web_url
+
+TITLE_SHOWN: Final = 120
+
+
+@dataclass(frozen=True)
+class PostLink:
+    title: str
+    url: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CommunityLine:
+    source: str
+    text: str
+    """``r/ClaudeAI: 9 posts about errors in 30 min (usually 1)``, ``r/ClaudeAI: quiet``."""
+    standing: Standing
+    links: tuple[PostLink, ...] = ()
+
+    @property
+    def elevated(self) -> bool:
+        return self.standing is Standing.ELEVATED
+
+
+def community_lines(reports: tuple[CommunityReport, ...]) -> tuple[CommunityLine, ...]:
+    return tuple(_line(r) for r in reports)
+
+
+def elevated_sentence(report: CommunityReport) -> str:
+    """``r/ClaudeAI: 9 posts about errors in 30 min (usually 1)``."""
+    posts = "post" if report.posts_30m == 1 else "posts"
+    return (
+        f"{report.label}: {report.posts_30m} {posts} about errors in 30 min "
+        f"(usually {report.usual_30m:g})"
+    )
+
+
+def links(report: CommunityReport) -> tuple[PostLink, ...]:
+    return tuple(
+        PostLink(short_title(p.title), p.url, p.created_at) for p in report.top if is_web_url(p.url)
+    )
+
+
+def community_json(reports: tuple[CommunityReport, ...]) -> list[dict[str, Any]]:
+    """The status JSON's ``community`` list."""
+    return [
+        {
+            "source": r.source,
+            "state": r.standing.value,
+            "posts_30m": r.posts_30m,
+            "usual_30m": r.usual_30m,
+            "top": [
+                {"title": link.title, "url": link.url, "created_at": link.created_at.isoformat()}
+                for link in links(r)
+            ],
+        }
+        for r in reports
+    ]
+
+
+def short_title(title: str) -> str:
+    """One line of at most ``TITLE_SHOWN`` characters, without control or format characters
+    (newlines, zero-width and direction marks) that could reshape the message around it."""
+    one_line = " ".join("".join(_shown(ch) for ch in title).split())
+    if len(one_line) <= TITLE_SHOWN:
+        return one_line or "(no title)"
+    return one_line[: TITLE_SHOWN - 1].rstrip() + "…"
+
+
+def _shown(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    return "" if unicodedata.category(ch).startswith("C") else ch
+
+
+def _line(report: CommunityReport) -> CommunityLine:
+    if report.standing is Standing.ELEVATED:
+        return CommunityLine(
+            report.source, elevated_sentence(report), report.standing, links(report)
+        )
+    word = "quiet" if report.standing is Standing.QUIET else "unavailable"
+    return CommunityLine(report.source, f"{report.label}: {word}", report.standing)
