@@ -1,7 +1,7 @@
 """The database: the only durable state. SQLite embedded by default, PostgreSQL for replicas.
 
 One module per table group (``state``, ``subscriptions``, ``preferences``, ``reports``,
-``outbox`` and its ``claims``, ``threads``), each a class of methods over the shared
+``outbox`` and its ``claims``, ``threads``, ``community``), each a class of methods over the shared
 ``engine.Database``.
 ``Store`` joins them into the one object callers hold: every group shares one engine and, on
 SQLite, one write turn, so they are one object rather than five that would each need the same
@@ -11,6 +11,7 @@ two; a caller still reads ``store.claim_due(...)`` and never learns which file h
 from __future__ import annotations
 
 from bot.store.claims import Claims
+from bot.store.community import Community
 from bot.store.outbox import Outbox, OutboxRow
 from bot.store.preferences import ChannelPreferences
 from bot.store.reports import Reports
@@ -19,7 +20,9 @@ from bot.store.subscriptions import Subscriptions
 from bot.store.threads import Threads
 
 
-class Store(PollState, Subscriptions, ChannelPreferences, Reports, Outbox, Claims, Threads):
+class Store(
+    PollState, Subscriptions, ChannelPreferences, Reports, Outbox, Claims, Threads, Community
+):
     """The database, every table group of it."""
 
 

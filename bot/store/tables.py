@@ -140,3 +140,26 @@ channel_preferences = sa.Table(
     sa.Column("updated_by", sa.String(128), nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Migration 0007: community reports. Per source, since when it is watched and how its last
+# read went; the posts about errors it showed (7 days kept), so a post counts once.
+community_sources = sa.Table(
+    "community_sources",
+    metadata,
+    sa.Column("source", sa.String(128), primary_key=True),
+    sa.Column("watched_since", UTCDateTime, nullable=True),
+    sa.Column("last_read_at", UTCDateTime, nullable=False),
+    sa.Column("last_outcome", sa.String(32), nullable=False),
+)
+
+community_posts = sa.Table(
+    "community_posts",
+    metadata,
+    sa.Column("source", sa.String(128), primary_key=True),
+    sa.Column("post_id", sa.String(64), primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("seen_at", UTCDateTime, nullable=False),
+    sa.Index("ix_community_posts_time", "source", "created_at"),
+)

@@ -157,7 +157,8 @@ async def test_github_asks_with_the_etag_and_a_304_is_not_modified() -> None:
         finally:
             await source.close()
     assert len(first.posts) == 1
-    assert second.not_modified and second.posts == ()
+    assert second.not_modified
+    assert second.posts == ()
     assert [p.title for p in third.posts] == ["500 Internal server error", "Is it down?"]
     assert [r.status for r in github.requests] == [200, 304, 200]
     assert "If-None-Match" not in github.requests[0].headers

@@ -41,7 +41,8 @@ def test_one_line_per_source_in_the_contract_words() -> None:
         "r/x: unavailable",
     ]
     assert [link.title for link in lines[0].links] == [p.title for p in top]
-    assert lines[1].links == () and lines[2].links == ()
+    assert lines[1].links == ()
+    assert lines[2].links == ()
 
 
 def test_the_status_json_community_list() -> None:

@@ -59,7 +59,8 @@ def test_an_unreadable_source_keeps_an_elevated_reading_held() -> None:
     elevated = report(9)
     down = unavailable(elevated, "reddit:r/ClaudeAI", "r/ClaudeAI")
     assert down.standing is Standing.UNAVAILABLE
-    assert down.held and down.elevated
+    assert down.held
+    assert down.elevated
     never_read = unavailable(None, "reddit:r/ClaudeAI", "r/ClaudeAI")
     assert not never_read.elevated
     assert not unavailable(report(0), "reddit:r/ClaudeAI", "r/ClaudeAI").elevated

@@ -13,8 +13,10 @@ ABOUT_ERRORS = [
     "API Error: 529 Overloaded",
     "Is Claude down?",
     "Claude Code keeps saying 500 Internal server error",
-    '[BUG] API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
-    'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}',
+    '[BUG] API Error: 529 {"type":"error","error":{"type":"overloaded_error",'
+    '"message":"Overloaded"}}',
+    'API Error: 500 {"type":"error","error":{"type":"api_error",'
+    '"message":"Internal server error"}}',
     "Claude down for anyone else?",
     "Claude is down again",
     "Sonnet 4.5 down?",
