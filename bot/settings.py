@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -26,7 +27,10 @@ SECRET_NAMES: Final = (
     "STATUSPAGE_WEBHOOK_TOKEN",
     "ANTHROPIC_API_KEY",
     "REPORT_TOKEN",
+    "REDDIT_CLIENT_SECRET",
+    "GITHUB_TOKEN",
 )
+COMMUNITY_SOURCES: Final = ("reddit", "github")
 TARGET_PLATFORMS: Final = ("slack", "discord", "discord-webhook")
 
 
@@ -106,6 +110,17 @@ class Settings:
     report_token: Secret | None = None
     """Enables ``POST /api/reports`` (Claude Code's hook, ``report``). The developer's side of
     the same variable is read by ``bot.cli.client``."""
+    community: tuple[str, ...] = COMMUNITY_SOURCES
+    community_interval_seconds: float = 120.0
+    community_subreddit: str = "ClaudeAI"
+    reddit_api_url: str = "https://www.reddit.com"
+    reddit_oauth_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str | None = None
+    reddit_client_secret: Secret | None = None
+    community_github_repo: str = "anthropics/claude-code"
+    github_api_url: str = "https://api.github.com"
+    github_token: Secret | None = None
+    community_min_posts: int = 4
     feed_lost_after_failures: int = 3
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -230,6 +245,29 @@ def _parse(env: Mapping[str, str]) -> Settings:
         probe_url=_http_url("PROBE_URL", text("PROBE_URL", Settings.probe_url)),
         anthropic_api_key=secret("ANTHROPIC_API_KEY"),
         report_token=secret("REPORT_TOKEN"),
+        community=_community(env.get("COMMUNITY", "")),
+        community_interval_seconds=number("COMMUNITY_INTERVAL_SECONDS", 120.0, 1),
+        community_subreddit=_matching(
+            "COMMUNITY_SUBREDDIT",
+            text("COMMUNITY_SUBREDDIT", "ClaudeAI"),
+            SUBREDDIT,
+            "a subreddit name",
+        ),
+        reddit_api_url=_http_url("REDDIT_API_URL", text("REDDIT_API_URL", Settings.reddit_api_url)),
+        reddit_oauth_url=_http_url(
+            "REDDIT_OAUTH_URL", text("REDDIT_OAUTH_URL", Settings.reddit_oauth_url)
+        ),
+        reddit_client_id=text("REDDIT_CLIENT_ID", "") or None,
+        reddit_client_secret=secret("REDDIT_CLIENT_SECRET"),
+        community_github_repo=_matching(
+            "COMMUNITY_GITHUB_REPO",
+            text("COMMUNITY_GITHUB_REPO", Settings.community_github_repo),
+            REPOSITORY,
+            "OWNER/REPO",
+        ),
+        github_api_url=_http_url("GITHUB_API_URL", text("GITHUB_API_URL", Settings.github_api_url)),
+        github_token=secret("GITHUB_TOKEN"),
+        community_min_posts=integer("COMMUNITY_MIN_POSTS", 4, 1, 10000),
         extra={k: v for k, v in env.items() if k.startswith("IS_CLAUDE_DOWN_")},
     )
     _check_combinations(settings)
@@ -250,8 +288,38 @@ def _check_combinations(settings: Settings) -> None:
         raise ConfigError("SLACK_CLIENT_SECRET", "is required when SLACK_CLIENT_ID is set")
     if settings.slack_app_token and not (settings.slack_bot_token or settings.slack_client_id):
         raise ConfigError("SLACK_BOT_TOKEN", "is required with SLACK_APP_TOKEN (Socket Mode)")
+    if bool(settings.reddit_client_id) != (settings.reddit_client_secret is not None):
+        raise ConfigError(
+            "REDDIT_CLIENT_SECRET" if settings.reddit_client_id else "REDDIT_CLIENT_ID",
+            "REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together (app-only OAuth)",
+        )
     if settings.probe == "key" and settings.anthropic_api_key is None:
         raise ConfigError("ANTHROPIC_API_KEY", "is required when PROBE=key")
+
+
+SUBREDDIT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}")
+REPOSITORY: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+
+
+def _community(raw: str) -> tuple[str, ...]:
+    """``reddit,github`` (the default when empty), a subset, or ``off``."""
+    names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
+    if not names:
+        return COMMUNITY_SOURCES
+    if names == ("off",):
+        return ()
+    unknown = [n for n in names if n not in COMMUNITY_SOURCES]
+    if unknown:
+        raise ConfigError(
+            "COMMUNITY", f"must be reddit, github, both (comma-separated) or off, got {raw!r}"
+        )
+    return names
+
+
+def _matching(name: str, value: str, pattern: re.Pattern[str], shape: str) -> str:
+    if not pattern.fullmatch(value):
+        raise ConfigError(name, f"must be {shape}, got {value!r}")
+    return value
 
 
 def _http_url(name: str, value: str) -> str:
