@@ -73,7 +73,7 @@ def bot_env(**overrides: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("SLACK_", "DISCORD_", "ALERT_", "STATUSPAGE_", "DATABASE_"))
     }
-    env.update({"NO_COLOR": "1", "HOST": "127.0.0.1", "LOG_LEVEL": "INFO"})
+    env.update({"NO_COLOR": "1", "HOST": "127.0.0.1", "LOG_LEVEL": "INFO", "COMMUNITY": "off"})
     env.update(overrides)
     return env
 

@@ -28,6 +28,8 @@ from bot.notify.ports import ChatAdapter, Target
 from bot.poller import Watcher
 from bot.schedule import PollSchedule
 from bot.settings import Settings
+from bot.signals.community.setup import community_watch
+from bot.signals.community.watch import CommunityWatch
 from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
@@ -39,6 +41,8 @@ Mode = Literal["watch", "serve", "demo"]
 """``demo``: like ``serve`` without the HTTP server and the schedule; the caller drives polls."""
 CONSOLE_TARGET = Target(platform=routing.CONSOLE, channel="stdout")
 STOP_DEADLINE_SECONDS = 25.0
+COMMUNITY_TICK_SECONDS = 5.0
+"""How often the community pacers are asked whether a read is due (each keeps its interval)."""
 
 
 @dataclass
@@ -55,7 +59,9 @@ class BotApp:
     web_app: web.Application
     metrics: Metrics
     prober: Prober | None
+    community: CommunityWatch | None = None
     adapters: list[Adapter] = field(default_factory=list)
+    clock: Clock = utc_now
     port: int | None = None
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -83,6 +89,8 @@ class BotApp:
         self._tasks.append(asyncio.create_task(self.dispatcher.run(), name="dispatcher"))
         if self.prober is not None:
             self._tasks.append(asyncio.create_task(self._probe_forever(), name="probe"))
+        if self.community is not None and self.mode != "demo":
+            self._tasks.append(asyncio.create_task(self._read_community(), name="community"))
         if self.mode != "demo":
             self.schedule.start()
         log.info(
@@ -120,6 +128,8 @@ class BotApp:
         await self.feed.close()
         if self.prober is not None:
             await self.prober.close()
+        if self.community is not None:
+            await self.community.close()
         await self.store.close()
 
     def became_poller(self) -> None:
@@ -137,6 +147,20 @@ class BotApp:
                 except Exception:  # a probe bug must not stop the bot
                     log.exception("probe failed")
             await asyncio.sleep(self.settings.probe_interval_seconds)
+
+    async def _read_community(self) -> None:
+        """Read the community sources when due (their pacers decide); only the poller reads,
+        the other replicas work the standings out from the database."""
+        assert self.community is not None
+        while True:
+            try:
+                if self.lease.held:
+                    await self.community.read_due(self.clock())
+                else:
+                    await self.community.refresh(self.clock())
+            except Exception:  # a bug or the database away must not stop the bot
+                log.exception("reading the community sources failed")
+            await asyncio.sleep(COMMUNITY_TICK_SECONDS)
 
     async def ready(self) -> bool:
         return (
@@ -178,11 +202,13 @@ def build_app(
     if settings.probe != "off" and mode != "demo":
         key = settings.anthropic_api_key if settings.probe == "key" else None
         prober = Prober(settings.probe_url, key, timeout=settings.feed_timeout_seconds)
+    community = community_watch(settings, store, metrics) if mode != "demo" else None
     warnings = SignalGatherer(
         store,
         settings.early_warning_reports if mode != "demo" else 0,
         (lambda: prober.health) if prober is not None else None,
         clients_report=settings.report_token is not None and mode == "serve",
+        community=(lambda: community.reports) if community is not None else None,
     )
     watcher = Watcher(
         store,
@@ -254,7 +280,9 @@ def build_app(
         web_app,
         metrics,
         prober,
+        community,
         adapters,
+        clock,
     )
     holder["app"] = app
     return app

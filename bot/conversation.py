@@ -33,8 +33,6 @@ from bot.ask.grammar import (
 from bot.ask.history import history_answer
 from bot.ask.status import status_answer
 from bot.clock import Clock
-from bot.detect.client_reports import REPORTS_SCOPE
-from bot.detect.early_warning import PROBE_SCOPE
 from bot.detect.view import StatusView
 from bot.metrics import Metrics
 from bot.notify import routing, samples
@@ -151,7 +149,7 @@ class Core:
         if self._watcher.warnings is None:
             return view
         scope = f"team:{ctx.platform}:{ctx.workspace or ''}"
-        warning = self._watcher.warnings.state.for_scopes(PROBE_SCOPE, REPORTS_SCOPE, scope)
+        warning = self._watcher.warnings.state.for_team(scope)
         return replace(view, early_warning=warning) if warning else view
 
     def learn_team(self, platform: str, workspace: str, channel: str | None = None) -> None:

@@ -266,6 +266,7 @@ class Watcher:
             consecutive_failures=self._health.consecutive_failures,
             api_unreachable=self.warnings.api_unreachable() if self.warnings else False,
             client_reports=self.warnings.client_reports if self.warnings else None,
+            community=self.warnings.community() if self.warnings else (),
         )
         self._metrics.feed_readable.set(1 if readable else 0)
         if self._snapshot is not None:

@@ -293,3 +293,24 @@ def alerts_heading(subscribed: bool, changed_by: str | None) -> str:
 def back_again(minutes: int, earlier: str) -> str:
     """The line on a notice about components whose last incident ended within the hour."""
     return f"Back {minutes} minutes after “{one_line(earlier)}” was resolved."
+
+
+# --- community reports ------------------------------------------------------------------
+
+TITLE_SHOWN: Final = 120
+"""The most of a community post's title that is ever shown."""
+
+
+def community_sentence(label: str, posts: int, usual: float) -> str:
+    """``r/ClaudeAI: 9 posts about errors in 30 min (usually 1)``."""
+    noun = "post" if posts == 1 else "posts"
+    return f"{label}: {posts} {noun} about errors in 30 min (usually {usual:g})"
+
+
+def short_title(text: str, limit: int = TITLE_SHOWN) -> str:
+    """An untrusted title (a community post's) as ``one_line`` text of at most ``limit``
+    characters: a 5,000-character title cannot fill a message."""
+    line = one_line(text)
+    if len(line) <= limit:
+        return line or "(no title)"
+    return line[: limit - 1].rstrip() + "…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.ask.community import elevated_sentence
 from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
 from bot.ask.symptoms import Symptom, SymptomClass
 from bot.detect.view import StatusView, Verdict
@@ -68,6 +69,7 @@ def choose_kind(
         or reports > 0
         or _clients_reporting(view) > 0
         or view.early_warning is not None
+        or view.elevated_community
     ):
         return AdviceKind.WAIT
     return AdviceKind.LOCAL_CHECK
@@ -111,7 +113,7 @@ def _placeholders(
         "code_or_word": symptom.label if symptom else "",
         "source": view.source,
         "minutes": str(minutes) if minutes is not None else "?",
-        "reports": _reports_text(reports, view.early_warning is not None),
+        "reports": _reports_text(reports, view.early_warning is not None) + _community_text(view),
         "network": _network_text(view),
         "last_known": _last_known(view, now),
         "problem": _problem(view, now),
@@ -135,13 +137,20 @@ def _network_text(view: StatusView) -> str:
 
 def _reports_text(reports: int, warned: bool) -> str:
     if warned:
-        return (
-            "Others see it too (teammates, their Claude Code or the probe): it is not your setup."
-        )
+        return "Others see it too (an early warning is open): it is not your setup."
     if reports <= 0:
         return ""
     who = "1 teammate" if reports == 1 else f"{reports} teammates"
     return f"{who} reported it in the last 30 min: it is not just you."
+
+
+def _community_text(view: StatusView) -> str:
+    """Cites the elevated community sources: others see it too."""
+    elevated = view.elevated_community
+    if not elevated:
+        return ""
+    cited = "; ".join(elevated_sentence(r) for r in elevated)
+    return f" {cited}: others see it too."
 
 
 def _last_known(view: StatusView, now: datetime) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.ask.advisor import Advice
+from bot.ask.community import CommunityLine
 from bot.detect.view import Verdict
 from bot.preferences import Preferences
 from bot.wording import alert_settings, alerts_heading
@@ -62,6 +63,8 @@ class StatusAnswer:
     components: tuple[ComponentLine, ...]
     maintenances: tuple[MaintenanceLine, ...]
     advice: Advice
+    community: tuple[CommunityLine, ...] = ()
+    """One line per community source watched; titles in its links are untrusted."""
 
     @property
     def affected_components(self) -> tuple[ComponentLine, ...]:

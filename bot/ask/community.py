@@ -1,23 +1,20 @@
 """What every status answer says about the community: one line per source, with up to three
 linked titles when it is elevated. Pure.
 
-Titles are untrusted: here they are made one short line (control and invisible characters
-dropped, whitespace collapsed, cut at ``TITLE_SHOWN``); each adapter then escapes them for
-its markup. A link is kept only when it is http(s) on the source's own origin, so no
-``javascript:`` or look-alike host ever becomes a link.
+Titles are untrusted: here they are made one short line (``bot.wording.short_title``); each
+adapter then escapes them for its markup. A link is kept only when it is http(s) (the watch
+kept only those on the source's own origin), so no ``javascript:`` link is ever shown.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from bot.detect.community import CommunityReport, Standing
 from bot.signals.community.posts import is_web_url
-
-TITLE_SHOWN: Final = 120
+from bot.wording import community_sentence, short_title
 
 
 @dataclass(frozen=True)
@@ -46,11 +43,7 @@ def community_lines(reports: tuple[CommunityReport, ...]) -> tuple[CommunityLine
 
 def elevated_sentence(report: CommunityReport) -> str:
     """``r/ClaudeAI: 9 posts about errors in 30 min (usually 1)``."""
-    posts = "post" if report.posts_30m == 1 else "posts"
-    return (
-        f"{report.label}: {report.posts_30m} {posts} about errors in 30 min "
-        f"(usually {report.usual_30m:g})"
-    )
+    return community_sentence(report.label, report.posts_30m, report.usual_30m)
 
 
 def links(report: CommunityReport) -> tuple[PostLink, ...]:
@@ -74,21 +67,6 @@ def community_json(reports: tuple[CommunityReport, ...]) -> list[dict[str, Any]]
         }
         for r in reports
     ]
-
-
-def short_title(title: str) -> str:
-    """One line of at most ``TITLE_SHOWN`` characters, without control or format characters
-    (newlines, zero-width and direction marks) that could reshape the message around it."""
-    one_line = " ".join("".join(_shown(ch) for ch in title).split())
-    if len(one_line) <= TITLE_SHOWN:
-        return one_line or "(no title)"
-    return one_line[: TITLE_SHOWN - 1].rstrip() + "…"
-
-
-def _shown(ch: str) -> str:
-    if ch.isspace():
-        return " "
-    return "" if unicodedata.category(ch).startswith("C") else ch
 
 
 def _line(report: CommunityReport) -> CommunityLine:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.ask.advisor import Advice
 from bot.ask.answers import ComponentLine, IncidentLine, MaintenanceLine, StatusAnswer
+from bot.ask.community import community_json, community_lines
 from bot.detect.view import StatusView
 from bot.statuspage.models import Incident
 
@@ -25,6 +26,7 @@ def status_answer(view: StatusView, advice: Advice, now: datetime) -> StatusAnsw
             for m in view.maintenances
         ),
         advice=advice,
+        community=community_lines(view.community),
     )
 
 
@@ -74,6 +76,8 @@ def status_document(answer: StatusAnswer, view: StatusView) -> dict[str, Any]:
     }
     if view.client_reports is not None:  # the bot takes clients' reports (REPORT_TOKEN)
         document["reports"] = view.client_reports.to_json()
+    if view.community:  # the bot watches community sources (COMMUNITY)
+        document["community"] = community_json(view.community)
     return document
 
 

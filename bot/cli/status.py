@@ -1,4 +1,5 @@
-"""``is-claude-down status``: one read of the feed, the verdict, the advice, an exit code."""
+"""``is-claude-down status``: one read of the feed (and of each community source, at the same
+time), the verdict, the advice, an exit code."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.clock import utc_now
 from bot.detect import client_reports
 from bot.detect.view import StatusView
 from bot.settings import Settings
+from bot.signals.community.setup import read_once
 from bot.statuspage.client import FeedClient, FeedError
 from bot.statuspage.snapshot import build_snapshot
 
@@ -39,6 +41,7 @@ async def run_status(
         print(f"is-claude-down: --code: {error}", file=sys.stderr)
         return EXIT_USAGE
     now = utc_now()
+    community = asyncio.create_task(read_once(settings, now))
     async with FeedClient(settings.status_page_url, settings.feed_timeout_seconds) as feed:
         try:
             summary = (await feed.summary()).document
@@ -59,6 +62,7 @@ async def run_status(
         start = now - client_reports.WINDOW
         reports = await _from_database(settings, lambda store: store.client_reports(start))
         view = replace(view, client_reports=client_reports.summarize(reports or (), start))
+    view = replace(view, community=await community)
     advice = advise(view, symptom, since, 0, now)
     answer = status_answer(view, advice, now)
     if as_json:

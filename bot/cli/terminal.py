@@ -60,6 +60,7 @@ def notice_text(notice: Notice, *, colour: bool, edited: bool = False) -> str:
         lines.append("    " + " · ".join(details))
     if notice.text and not edited:
         lines += ["    " + line for line in clean(notice.text).splitlines() if line.strip()]
+    lines += [f"    • {one_line(x.title, 200)} {one_line(x.url, 300)}" for x in notice.links]
     if notice.url:
         lines.append("    " + one_line(notice.url, 300))
     return "\n".join(lines)
@@ -103,6 +104,9 @@ def status_text(answer: StatusAnswer, *, colour: bool) -> str:
         lines.append(f"  ! {one_line(component.name, 100)}: {status}")
     for m in answer.maintenances:
         lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40)}]")
+    for c in answer.community:
+        lines.append(f"  {'▲' if c.elevated else '·'} {one_line(c.text, 200)}")
+        lines += [f"      {one_line(p.title, 200)}  {one_line(p.url, 300)}" for p in c.links]
     advice = answer.advice
     lines += ["", one_line(advice.summary, 600)]
     lines += [f"  {n}. {one_line(step, 300)}" for n, step in enumerate(advice.steps, 1)]

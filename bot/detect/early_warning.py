@@ -1,11 +1,12 @@
 """Early warning: knowing before the status page posts. Pure: handed the signals and ``now``.
 
-Two signals a team already has can say "the API is failing" minutes before an incident is
-posted: its members' ``report``s, and a cheap probe of the API. A warning is raised per scope
-(``probe`` for everyone, ``team:<platform>:<workspace>`` for one team's reports) when its
-signal is up and the page shows nothing, and then ends exactly one way: cleared (the signal
-went away) or confirmed (the page posted an incident). A scope opens at most one warning per
-``FLAP_GUARD``, so a flapping signal cannot make noise.
+Signals can say "the API is failing" minutes before an incident is posted: a team's members'
+``report``s, a cheap probe of the API, and a burst of posts about errors in a community source.
+A warning is raised per scope (``probe`` and ``community:<source>`` for everyone,
+``team:<platform>:<workspace>`` for one team's reports) when its signal is up and the page
+shows nothing (and no warning for everyone is open already), and then ends exactly one way:
+cleared (the signal went away) or confirmed (the page posted an incident). A scope opens at
+most one warning per ``FLAP_GUARD``, so a flapping signal cannot make noise.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ class Signal:
 
     scope: str
     detail: str
+    links: tuple[tuple[str, str], ...] = ()
+    """(title, url) of what the signal rests on (a community source's posts)."""
+
+
+def for_everyone(scope: str) -> bool:
+    """``probe`` and ``community:...`` warnings go to every channel; ``team:...`` to one team."""
+    return not scope.startswith("team:")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class WarningState:
     def for_scopes(self, *scopes: str) -> EarlyWarning | None:
         """The open warning that concerns someone in these scopes, if any."""
         return next((self.open[s] for s in scopes if s in self.open), None)
+
+    def for_team(self, team: str) -> EarlyWarning | None:
+        """The open warning that concerns a member of ``team``: one for everyone, or the
+        team's own."""
+        return self.for_scopes(*(s for s in self.open if for_everyone(s)), team)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,12 +121,12 @@ def step(
         for scope, signal in up.items():
             if scope in open_now:
                 continue
-            if scope != PROBE_SCOPE and PROBE_SCOPE in open_now:
-                continue  # everyone already has the probe's warning: one is enough
+            if any(for_everyone(s) for s in open_now):
+                continue  # everyone already has a warning open: one is enough
             last = last_opened.get(scope)
             if last is not None and now - last < FLAP_GUARD:
                 continue
-            warning = EarlyWarning(scope, now, signal.detail)
+            warning = EarlyWarning(scope, now, signal.detail, links=signal.links)
             open_now[scope] = warning
             last_opened[scope] = now
             events.append(WarningRaised(warning))

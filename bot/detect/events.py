@@ -124,6 +124,8 @@ class EarlyWarning:
     """The id of the incident that confirmed it."""
     lead_minutes: int | None = None
     """How many minutes before the incident was posted the warning was raised."""
+    links: tuple[tuple[str, str], ...] = ()
+    """(title, url) of the posts behind a community warning; the titles are untrusted."""
 
     @property
     def id(self) -> str:
@@ -137,6 +139,7 @@ class EarlyWarning:
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,
             "confirmed_by": self.confirmed_by,
             "lead_minutes": self.lead_minutes,
+            "links": [list(link) for link in self.links],
         }
 
     @classmethod
@@ -149,6 +152,7 @@ class EarlyWarning:
             closed_at=datetime.fromisoformat(closed) if closed else None,
             confirmed_by=data.get("confirmed_by"),
             lead_minutes=data.get("lead_minutes"),
+            links=tuple((str(t), str(u)) for t, u in data.get("links") or ()),
         )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.detect.client_reports import ClientReports
+from bot.detect.community import CommunityReport
 from bot.detect.events import EarlyWarning
 from bot.statuspage.models import ACTIVE_MAINTENANCE_STATUSES, Component, Incident
 from bot.statuspage.snapshot import Snapshot
@@ -46,6 +47,8 @@ class StatusView:
     """The probe cannot reach the API either: with the page unreadable, it is our network."""
     client_reports: ClientReports | None = None
     """Developers' clients' reports of the last 10 minutes; None when the bot takes none."""
+    community: tuple[CommunityReport, ...] = ()
+    """One report per community source watched (none with ``COMMUNITY=off``)."""
 
     @property
     def checked_at(self) -> datetime | None:
@@ -75,6 +78,10 @@ class StatusView:
     @property
     def active_maintenances(self) -> tuple[Incident, ...]:
         return tuple(m for m in self.maintenances if m.status in ACTIVE_MAINTENANCE_STATUSES)
+
+    @property
+    def elevated_community(self) -> tuple[CommunityReport, ...]:
+        return tuple(r for r in self.community if r.elevated)
 
     @property
     def has_known_problem(self) -> bool:

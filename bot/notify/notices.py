@@ -3,7 +3,7 @@
 A Notice is stored in the outbox as JSON when its event is detected, so what is delivered
 later (after retries or a restart) is exactly what was decided then. Adapters render a
 Notice into Block Kit, embeds or terminal text, and escape every text field: ``title``,
-``text`` and ``components`` come from the feed and are untrusted.
+``text`` and ``components`` come from the feed, ``links`` from community posts, all untrusted.
 """
 
 from __future__ import annotations
@@ -77,6 +77,15 @@ class Earlier:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A linked post under a notice (a community warning's). ``title`` is untrusted, already
+    one short line; ``url`` is http(s) on the source's own host."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """One message to post.
 
@@ -99,6 +108,7 @@ class Notice:
     early_warning_minutes: int | None = None
     is_test: bool = False
     earlier: Earlier | None = None
+    links: tuple[Link, ...] = ()
 
     @property
     def is_root(self) -> bool:
@@ -122,6 +132,7 @@ class Notice:
         data["kind"] = self.kind.value
         data["severity"] = self.severity.value
         data["components"] = list(self.components)
+        data["links"] = [[link.title, link.url] for link in self.links]
         for name in ("at", "started_at", "ended_at"):
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None
@@ -150,6 +161,7 @@ class Notice:
             early_warning_minutes=data.get("early_warning_minutes"),
             is_test=bool(data.get("is_test", False)),
             earlier=Earlier(**data["earlier"]) if data.get("earlier") else None,
+            links=tuple(Link(str(t), str(u)) for t, u in data.get("links") or ()),
         )
 
 

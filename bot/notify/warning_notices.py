@@ -13,7 +13,8 @@ from bot.detect.events import (
     WarningEvent,
     WarningRaised,
 )
-from bot.notify.notices import Action, Notice, NoticeKind, Planned, Severity
+from bot.notify.notices import Action, Link, Notice, NoticeKind, Planned, Severity
+from bot.wording import short_title
 
 
 def plan(event: WarningEvent, source: str, *, is_test: bool = False) -> list[Planned]:
@@ -86,6 +87,9 @@ def _warning_notice(
         thread_key=f"warning:{warning.id}",
         early_warning_minutes=early_warning_minutes,
         is_test=is_test,
+        links=tuple(Link(short_title(title), link) for title, link in warning.links)
+        if kind is NoticeKind.EARLY_WARNING
+        else (),
     )
 
 

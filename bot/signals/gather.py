@@ -1,6 +1,6 @@
 """The early-warning signals, read where they live: team reports and clients' reports in the
-database, the probe's health in memory. The decisions are ``bot.detect.early_warning.step``'s
-and ``bot.detect.client_reports``'."""
+database, the probe's health and the community standings in memory. The decisions are
+``bot.detect.early_warning.step``'s and ``bot.detect.client_reports``'."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Final
 
 from bot.detect import client_reports
 from bot.detect.client_reports import ClientReports
+from bot.detect.community import CommunityReport
 from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
+from bot.signals.community.posts import is_web_url
 from bot.signals.probe import Outcome, ProbeHealth
 from bot.store import Store
+from bot.wording import community_sentence
 
 REPORT_WINDOW: Final = timedelta(minutes=10)
 STATE_KEY: Final = "early_warning"
@@ -25,6 +28,7 @@ class SignalGatherer:
         reports_needed: int,
         probe_health: Callable[[], ProbeHealth] | None,
         clients_report: bool = False,
+        community: Callable[[], tuple[CommunityReport, ...]] | None = None,
     ) -> None:
         """``clients_report``: ``POST /api/reports`` is on (``REPORT_TOKEN``), so clients'
         reports are read, shown in answers and may raise the early warning."""
@@ -32,6 +36,7 @@ class SignalGatherer:
         self._reports_needed = reports_needed
         self._probe_health = probe_health
         self._clients_report = clients_report
+        self._community = community
         self.state = WarningState()
         self.client_reports: ClientReports | None = ClientReports() if clients_report else None
         """The last 10 minutes' clients' reports as last read (None: the feature is off)."""
@@ -39,6 +44,9 @@ class SignalGatherer:
     async def load(self) -> None:
         saved = await self._store.load_state(STATE_KEY)
         self.state = WarningState.from_json(saved) if saved else WarningState()
+
+    def community(self) -> tuple[CommunityReport, ...]:
+        return self._community() if self._community is not None else ()
 
     def api_unreachable(self) -> bool:
         if self._probe_health is None:
@@ -59,6 +67,9 @@ class SignalGatherer:
                         "row, and the status page shows nothing yet.",
                     )
                 )
+        for report in self.community():
+            if report.elevated:
+                signals.append(_community_signal(report))
         if self._reports_needed > 0:
             since = now - REPORT_WINDOW
             if self.state.last_problem_at is not None:
@@ -89,3 +100,12 @@ class SignalGatherer:
             self.client_reports = client_reports.summarize(
                 await self._store.client_reports(since), since
             )
+
+
+def _community_signal(report: CommunityReport) -> Signal:
+    return Signal(
+        f"community:{report.source}",
+        f"{community_sentence(report.label, report.posts_30m, report.usual_30m)}, "
+        "and the status page shows nothing yet.",
+        tuple((p.title, p.url) for p in report.top if is_web_url(p.url)),
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 def bot_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update({"POLL_INTERVAL_SECONDS": "1", "FEED_TIMEOUT_SECONDS": "1", "NO_COLOR": "1"})
+    env["COMMUNITY"] = "off"  # tests reach only loopback: no Reddit, no GitHub
     env.update(overrides)
     return env
 

@@ -10,7 +10,15 @@ from datetime import datetime
 from typing import Any, Final
 
 from adapters.discord.render import limits
-from adapters.discord.render.markup import Message, escape, label, safe_url, stamp, words
+from adapters.discord.render.markup import (
+    Message,
+    escape,
+    label,
+    masked_link,
+    safe_url,
+    stamp,
+    words,
+)
 from bot.ask.answers import (
     AlertsAnswer,
     Answer,
@@ -23,6 +31,7 @@ from bot.ask.answers import (
     StatusAnswer,
     TextAnswer,
 )
+from bot.ask.community import CommunityLine
 from bot.detect.view import Verdict
 from bot.notify.notices import Severity
 from bot.wording import (
@@ -80,6 +89,9 @@ def _status(answer: StatusAnswer) -> Message:
     if answer.maintenances:
         lines = [_maintenance_line(m) for m in answer.maintenances]
         fields.append({"name": "Maintenance", "value": "\n".join(lines)})
+    if answer.community:
+        lines = [_community_lines(c) for c in answer.community]
+        fields.append({"name": "Community reports", "value": _join_within(lines, None)})
     status: dict[str, Any] = {
         "title": headline_text(answer.verdict),
         "description": "\n".join(head),
@@ -118,6 +130,13 @@ def _join_within(lines: list[str], keep_last: str | None) -> str:
         return limits.cut("\n".join(lines), limits.FIELD_VALUE)
     body = limits.cut("\n".join(lines[:-1]), limits.FIELD_VALUE - len(keep_last) - 1)
     return f"{body}\n{keep_last}"
+
+
+def _community_lines(line: CommunityLine) -> str:
+    mark = "🔶" if line.elevated else "▫️"
+    rows = [f"{mark} {escape(line.text)}"]
+    rows += [f"   • {masked_link(post.title, post.url)}" for post in line.links]
+    return "\n".join(rows)
 
 
 def _maintenance_line(m: MaintenanceLine) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from discord.utils import escape_mentions
 
+from adapters.discord.render.limits import cut
 from bot.wording import capitalised, clean, status_label
 
 _URL = re.compile(r"https?://[^\s<>\[\]()|*`\\\"']+")
@@ -80,6 +81,15 @@ def safe_url(url: str | None) -> str | None:
     if url and _SAFE_URL.fullmatch(url):
         return url
     return None
+
+
+def masked_link(title: str, url: str, limit: int = 200) -> str:
+    """``[title](url)`` with the title shown literally: no markup, no mention, and no URL of
+    its own (a label that looks like an address could disguise where the link goes, so an
+    address in it loses its scheme). Just the title when the URL is not a plain http(s) one."""
+    shown = _URL.sub(lambda u: u.group(0).split("://", 1)[1], escape(title))
+    target = safe_url(url)
+    return f"[{cut(shown, limit)}]({target})" if target else cut(shown, limit)
 
 
 def stamp(when: datetime, style: str = "R") -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any, Final
 
 from adapters.discord.render import limits
-from adapters.discord.render.markup import Message, escape, iso, safe_url, stamp, words
+from adapters.discord.render.markup import (
+    Message,
+    escape,
+    iso,
+    masked_link,
+    safe_url,
+    stamp,
+    words,
+)
 from bot.notify.notices import Earlier, Notice, NoticeKind, Severity
 from bot.wording import (
     EARLY_EMOJI,
@@ -73,6 +81,8 @@ def notice_message(notice: Notice) -> Message:
         lines.append(f"{TEST_EMOJI} {TEST_NOTE}")
     if notice.text.strip():
         lines.append(limits.cut(escape(notice.text.strip()), NOTICE_TEXT))
+    if notice.links:
+        lines.append("\n".join(f"• {masked_link(x.title, x.url)}" for x in notice.links))
 
     fields = [{"name": "Status", "value": words(notice.status) or "—", "inline": True}]
     if notice.kind in INCIDENT_KINDS and not closed and severity is not Severity.RESOLVED:

@@ -25,6 +25,7 @@ from bot.ask.answers import (
     StatusAnswer,
     TextAnswer,
 )
+from bot.ask.community import CommunityLine
 from bot.notify.notices import Severity
 from bot.wording import (
     HISTORY_LEGEND,
@@ -106,6 +107,8 @@ def _status(a: StatusAnswer) -> tuple[str, list[b.Block]]:
         out.extend(b.sections(lines, "*Affected components*"))
     for maintenance in a.maintenances[:MAX_MAINTENANCES]:
         out.append(b.section(_maintenance(maintenance)))
+    if a.community:
+        out.extend(b.sections([_community(c) for c in a.community], "*Community reports*"))
     out.append(b.divider())
     out.append(b.section(_advice(a.advice)))
     checked = f"checked {age_text(a.checked_at, a.now)}" if a.checked_at else "not read yet"
@@ -136,6 +139,13 @@ def _maintenance(mt: MaintenanceLine) -> str:
         window = f" · {m.when(mt.scheduled_for)} → {m.when(mt.scheduled_until, '{time}')}"
     emoji = severity_emoji(Severity.MAINTENANCE)
     return f"{emoji} *Maintenance:* {m.link(mt.url, mt.name)} · {m.words(mt.status)}{window}"
+
+
+def _community(line: CommunityLine) -> str:
+    mark = "🔶" if line.elevated else "▫️"
+    rows = [f"{mark} {m.inline(line.text, 300)}"]
+    rows += [f"      • {m.link(post.url, post.title, 200)}" for post in line.links]
+    return "\n".join(rows)
 
 
 def _advice(advice: Advice) -> str:

@@ -82,6 +82,8 @@ def _details(notice: Notice) -> list[b.Block]:
     out: list[b.Block] = []
     if notice.text.strip():
         out.append(b.section(m.body(notice.text, BODY_MAX)))
+    if notice.links:
+        out.append(b.section("\n".join(f"• {m.link(x.url, x.title, 200)}" for x in notice.links)))
     facts = [f"*Status:* {m.words(notice.status)}"] if notice.status.strip() else []
     if notice.components:
         names = ", ".join(m.inline(c, 200) for c in notice.components[:20])

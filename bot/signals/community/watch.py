@@ -5,6 +5,7 @@ it never stops the others and never changes the verdict."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -36,14 +37,17 @@ class CommunityWatch:
         self._metrics = metrics
         self._pacers = {s.name: Pacer(timedelta(seconds=interval_seconds)) for s in sources}
         self._failing: set[str] = set()
+        self._reading = asyncio.Lock()
         self.reports: tuple[CommunityReport, ...] = ()
 
     async def read_due(self, now: datetime) -> None:
-        """Read every source that is due, then work out the standings."""
-        for source in self._sources:
-            if self._pacers[source.name].due(now):
-                await self._read(source, now)
-        await self.refresh(now)
+        """Read every source that is due, then work out the standings (one caller at a time:
+        a pacer only learns of a request when it is answered)."""
+        async with self._reading:
+            for source in self._sources:
+                if self._pacers[source.name].due(now):
+                    await self._read(source, now)
+            await self.refresh(now)
 
     async def refresh(self, now: datetime) -> None:
         """The standings from the database alone (the replicas that do not read)."""

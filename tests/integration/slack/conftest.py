@@ -118,6 +118,7 @@ def bot_environ(
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
+        "COMMUNITY": "off",  # tests reach only loopback; community tests point it at fakes
         **extra,
     }
 
