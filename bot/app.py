@@ -70,6 +70,8 @@ class BotApp:
         await self.store.migrate()
         if not self.store.shared:
             await self.store.release_claims()  # left by a crash of this single process
+        if self.community is not None:  # the standings kept in the database, before any read
+            await self.community.refresh(self.clock())
         await self.watcher.load()
         await self._sync_static_targets()
         for adapter in self.adapters:

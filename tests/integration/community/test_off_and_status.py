@@ -81,3 +81,17 @@ async def test_the_one_shot_status_reads_each_source_once(
     }
     assert document["advice"]["kind"] == "wait"
     assert "r/ClaudeAI: 5 posts about errors in 30 min (usually 1)" in document["advice"]["summary"]
+
+
+async def test_the_standings_are_in_the_view_from_the_start(
+    statuspage: FakeStatuspage, tmp_path: Path
+) -> None:
+    async with FakeReddit() as reddit, FakeGitHub() as github:
+        settings = load(environ(statuspage, reddit, github, tmp_path), env_file=None)
+        app = build(settings, "serve")
+        await app.start()
+        try:
+            sources = [r.source for r in app.watcher.view.community]
+        finally:
+            await app.stop()
+    assert sources == ["reddit:r/ClaudeAI", "github:anthropics/claude-code"]
