@@ -18,7 +18,7 @@ from bot.notify.ports import Target
 from bot.poller import Watcher
 from bot.signals.community.reddit import RedditSource
 from bot.signals.community.watch import CommunityWatch
-from bot.signals.gather import EarlyWarnings
+from bot.signals.gather import SignalGatherer
 from bot.statuspage.client import FeedClient
 from bot.store import Store
 from fakes.reddit_api import FakeReddit
@@ -82,7 +82,7 @@ async def rig(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[Ri
         community = CommunityWatch(
             [source], store, interval_seconds=120, min_posts=4, metrics=metrics
         )
-        warnings = EarlyWarnings(store, 3, None, lambda: community.reports)
+        warnings = SignalGatherer(store, 3, None, lambda: community.reports)
         feed = FeedClient(statuspage.url, timeout=1.0)
         watcher = Watcher(
             store,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build
+from bot.app import build_app
 from bot.cli.status import run_status
 from bot.settings import load
 from fakes.github_api import FakeGitHub
@@ -35,7 +35,7 @@ async def test_community_off_makes_no_request_and_the_json_has_no_community_key(
     async with FakeReddit() as reddit, FakeGitHub() as github:
         env = {**environ(statuspage, reddit, github, tmp_path), "COMMUNITY": "off"}
         settings = load(env, env_file=None)
-        app = build(settings, "serve")
+        app = build_app(settings, "serve")
         await app.start()
         try:
             await app.watcher.poll()

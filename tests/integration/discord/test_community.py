@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app import build
+from bot.app import build_app
 from bot.settings import load
 from fakes.discord_api import ALERTS, MEMBER, TOKEN, FakeDiscord
 from fakes.github_api import FakeGitHub
@@ -43,7 +43,7 @@ async def test_a_burst_of_hostile_titles_is_one_harmless_linked_warning(
             "GITHUB_API_URL": github.url,
         }
         clock = MovableClock()
-        app = build(load(env, env_file=None), "serve", clock)
+        app = build_app(load(env, env_file=None), "serve", clock)
         await app.start()
         try:
             await discord_fake.wait_connected()

@@ -8,8 +8,8 @@ from bot.ask.advisor import advise
 from bot.ask.status import status_answer
 from bot.cli.terminal import notice_text, status_text
 from bot.detect.community import CommunityReport, Standing
-from bot.detect.events import Warning
-from bot.notify.compose import warning_root
+from bot.detect.events import EarlyWarning
+from bot.notify.warning_notices import warning_root
 from bot.signals.community.posts import Post
 from tests.unit.helpers import NOW, SOURCE, view_of
 
@@ -33,7 +33,7 @@ def test_one_line_per_source_with_the_linked_titles_when_elevated() -> None:
 
 
 def test_the_warning_notice_lists_its_posts_on_one_line_each() -> None:
-    warning = Warning(
+    warning = EarlyWarning(
         "community:reddit:r/ClaudeAI", NOW, "r/ClaudeAI: 9 posts ...", links=((HOSTILE, POST.url),)
     )
     text = notice_text(warning_root(warning, SOURCE), colour=False)
