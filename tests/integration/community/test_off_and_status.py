@@ -88,7 +88,7 @@ async def test_the_standings_are_in_the_view_from_the_start(
 ) -> None:
     async with FakeReddit() as reddit, FakeGitHub() as github:
         settings = load(environ(statuspage, reddit, github, tmp_path), env_file=None)
-        app = build(settings, "serve")
+        app = build_app(settings, "serve")
         await app.start()
         try:
             sources = [r.source for r in app.watcher.view.community]
