@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.detect.community import CommunityReport, Standing
-from bot.signals.community.posts import is_web_url
+from bot.detect.community import CommunityReport, Standing, is_web_url
 from bot.wording import community_sentence, short_title
 
 

@@ -5,22 +5,36 @@ A source is elevated when its posts about errors of the last 30 minutes number a
 source's own average per 30 minutes over what the database has seen of it (the current window
 left out, so a burst does not raise its own bar); before a day of history the average of a few
 quiet hours means little, so ``USUAL_FLOOR`` stands in, and it is also the least ever assumed.
+
+``Post`` (what a source lists) and ``is_web_url`` (which links may ever be shown) live here
+too, below everything that uses them: the sources, the store, the answers and the notices.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
-
-from bot.signals.community.posts import Post
+from urllib.parse import urlsplit
 
 WINDOW: Final = timedelta(minutes=30)
 HISTORY_NEEDED: Final = timedelta(days=1)
 USUAL_FLOOR: Final = 1.0
 FACTOR: Final = 3
 TOP: Final = 3
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post or issue. ``title`` and ``text`` are untrusted, as the source gave them;
+    ``url`` is built by the source from an id it checked, on the source's own host."""
+
+    id: str
+    title: str
+    url: str
+    created_at: datetime
+    text: str = ""
 
 
 class Standing(StrEnum):
@@ -92,3 +106,15 @@ def unavailable(last: CommunityReport | None, source: str, label: str) -> Commun
         last.top,
         held=last.elevated,
     )
+
+
+def is_web_url(url: str, home: str | None = None) -> bool:
+    """http(s) with a host and no login part; and on ``home``'s origin when given. Anything
+    else (``javascript:``, ``data:``, a look-alike host) is never shown as a link."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return False
+    if home is None:
+        return True
+    origin = urlsplit(home)
+    return (parts.scheme, parts.netloc.lower()) == (origin.scheme, origin.netloc.lower())

@@ -10,9 +10,8 @@ from typing import Final
 
 from bot.detect import client_reports
 from bot.detect.client_reports import ClientReports
-from bot.detect.community import CommunityReport
+from bot.detect.community import CommunityReport, is_web_url
 from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
-from bot.signals.community.posts import is_web_url
 from bot.signals.probe import Outcome, ProbeHealth
 from bot.store import Store
 from bot.wording import community_sentence

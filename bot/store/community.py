@@ -11,8 +11,7 @@ from typing import Final
 
 import sqlalchemy as sa
 
-from bot.detect.community import WINDOW, Tally
-from bot.signals.community.posts import Post
+from bot.detect.community import WINDOW, Post, Tally
 from bot.store import tables as t
 from bot.store.engine import Database, insert_ignore, upsert
 

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot import __version__
+from bot.detect.community import Post
 from bot.settings import Secret
 from bot.signals.community.http import body, check, send
 from bot.signals.community.pacing import not_before
-from bot.signals.community.posts import Post, Reading, SourceError
+from bot.signals.community.posts import Reading, SourceError
 
 PER_PAGE: Final = 50
 TITLE_KEPT: Final = 300

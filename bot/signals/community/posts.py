@@ -1,4 +1,5 @@
-"""What a community source hands over: its newest posts, and when it may be asked again.
+"""What a community source hands over: its newest posts (``bot.detect.community.Post``, a
+pure value), and when it may be asked again.
 
 A third source (another subreddit, a forum's feed) is a new module with a class that has a
 ``name``, a ``label`` and ``read(now)``; nothing else changes.
@@ -9,19 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
-from urllib.parse import urlsplit
 
-
-@dataclass(frozen=True)
-class Post:
-    """One post or issue. ``title`` and ``text`` are untrusted, as the source gave them;
-    ``url`` is built by the source from an id it checked, on the source's own host."""
-
-    id: str
-    title: str
-    url: str
-    created_at: datetime
-    text: str = ""
+from bot.detect.community import Post
 
 
 @dataclass(frozen=True)
@@ -58,15 +48,3 @@ class CommunitySource(Protocol):
         ...
 
     async def close(self) -> None: ...
-
-
-def is_web_url(url: str, home: str | None = None) -> bool:
-    """http(s) with a host and no login part; and on ``home``'s origin when given. Anything
-    else (``javascript:``, ``data:``, a look-alike host) is never shown as a link."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
-        return False
-    if home is None:
-        return True
-    origin = urlsplit(home)
-    return (parts.scheme, parts.netloc.lower()) == (origin.scheme, origin.netloc.lower())

@@ -18,10 +18,11 @@ from typing import Any, Final
 import httpx
 
 from bot import __version__
+from bot.detect.community import Post
 from bot.settings import Secret
 from bot.signals.community.http import body, check, send
 from bot.signals.community.pacing import limited_until, not_before
-from bot.signals.community.posts import Post, Reading, SourceError
+from bot.signals.community.posts import Reading, SourceError
 
 LISTING_LIMIT: Final = 100
 TITLE_KEPT: Final = 300

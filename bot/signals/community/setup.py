@@ -8,12 +8,12 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot.detect.community import WINDOW, CommunityReport, Tally, assess, unavailable
+from bot.detect.community import WINDOW, CommunityReport, Tally, assess, is_web_url, unavailable
 from bot.detect.outage_words import is_about_errors
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.signals.community.github import GitHubSource
-from bot.signals.community.posts import CommunitySource, SourceError, is_web_url
+from bot.signals.community.posts import CommunitySource, SourceError
 from bot.signals.community.reddit import RedditSource
 from bot.signals.community.watch import CommunityWatch
 from bot.store import Store

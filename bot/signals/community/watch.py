@@ -10,11 +10,11 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.detect.community import CommunityReport, assess, unavailable
+from bot.detect.community import CommunityReport, assess, is_web_url, unavailable
 from bot.detect.outage_words import is_about_errors
 from bot.metrics import Metrics
 from bot.signals.community.pacing import Pacer
-from bot.signals.community.posts import CommunitySource, SourceError, is_web_url
+from bot.signals.community.posts import CommunitySource, SourceError
 from bot.store import Store
 from bot.store.community import OK
 

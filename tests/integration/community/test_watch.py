@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.detect.community import Standing
+from bot.detect.community import Post, Standing
 from bot.metrics import Metrics
 from bot.signals.community.github import GitHubSource
-from bot.signals.community.posts import Post
 from bot.signals.community.reddit import RedditSource
 from bot.signals.community.watch import CommunityWatch
 from bot.store import Store

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.ask.community import community_json, community_lines
-from bot.detect.community import CommunityReport, Standing
-from bot.signals.community.posts import Post, is_web_url
+from bot.detect.community import CommunityReport, Post, Standing, is_web_url
 from bot.wording import TITLE_SHOWN, short_title
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

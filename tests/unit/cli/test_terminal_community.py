@@ -7,10 +7,9 @@ from dataclasses import replace
 from bot.ask.advisor import advise
 from bot.ask.status import status_answer
 from bot.cli.terminal import notice_text, status_text
-from bot.detect.community import CommunityReport, Standing
+from bot.detect.community import CommunityReport, Post, Standing
 from bot.detect.events import EarlyWarning
 from bot.notify.warning_notices import warning_root
-from bot.signals.community.posts import Post
 from tests.unit.helpers import NOW, SOURCE, view_of
 
 HOSTILE = "Is Claude down?\x1b[2J\nFAKE: headline " + "x" * 5000

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot.detect.community import (
     USUAL_FLOOR,
+    Post,
     Standing,
     Tally,
     assess,
     unavailable,
     usual_30m,
 )
-from bot.signals.community.posts import Post
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
