@@ -82,7 +82,7 @@ async def rig(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[Ri
         community = CommunityWatch(
             [source], store, interval_seconds=120, min_posts=4, metrics=metrics
         )
-        warnings = SignalGatherer(store, 3, None, lambda: community.reports)
+        warnings = SignalGatherer(store, 3, None, community=lambda: community.reports)
         feed = FeedClient(statuspage.url, timeout=1.0)
         watcher = Watcher(
             store,

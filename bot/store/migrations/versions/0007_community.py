@@ -2,8 +2,8 @@
 last read went) and ``community_posts`` (the posts about errors each source showed, by id, with
 their time, title and link; the usual count is worked out from them).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from bot.store.tables import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
