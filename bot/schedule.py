@@ -1,6 +1,11 @@
 """The poll schedule: APScheduler 3 runs the poll every interval, never two at once, with a
 little jitter; ``poll_now()`` asks for an immediate one (the Statuspage webhook uses it).
 
+The jitter only ever shortens a gap: APScheduler 3 adds it to the run it computes from the
+previous (already jittered) run, so a gap of ``interval`` plus jitter would let each gap grow
+by up to the jitter and an alert by polling miss "interval + 1 s". Scheduling every
+``interval - jitter`` plus up to ``jitter`` keeps every gap between the two.
+
 A request that arrives while a poll runs is not dropped: the running poll is followed by one
 more, so a webhook's news is read even if it came mid-poll.
 """
@@ -13,9 +18,18 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger(__name__)
 JOB_ID = "poll"
+MAX_JITTER_SECONDS = 2.0
+
+
+def poll_trigger(interval_seconds: float) -> IntervalTrigger:
+    """Gaps between ``interval - jitter`` and ``interval``, the jitter a tenth of the interval
+    (at most 2 s), so replicas and installations do not poll the page in step."""
+    jitter = min(MAX_JITTER_SECONDS, interval_seconds * 0.1)
+    return IntervalTrigger(seconds=interval_seconds - jitter, jitter=jitter, timezone=UTC)
 
 
 class PollSchedule:
@@ -31,9 +45,7 @@ class PollSchedule:
     def start(self) -> None:
         self._scheduler.add_job(
             self._run,
-            "interval",
-            seconds=self._interval,
-            jitter=min(2.0, self._interval * 0.1),
+            poll_trigger(self._interval),
             id=JOB_ID,
             max_instances=1,
             coalesce=True,
