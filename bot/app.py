@@ -197,7 +197,12 @@ def build_app(
     ``feed_transport`` replaces the network under the feed client (the demo's recording)."""
     metrics = Metrics()
     store = Store.open(settings.database_url)
-    feed = FeedClient(settings.status_page_url, settings.feed_timeout_seconds, feed_transport)
+    feed = FeedClient(
+        settings.status_page_url,
+        settings.feed_timeout_seconds,
+        feed_transport,
+        poll_interval=settings.poll_interval_seconds,
+    )
     deliveries: dict[str, ChatAdapter] = {}
     dispatcher = Dispatcher(store, deliveries, clock, metrics)
     prober = None

@@ -41,6 +41,8 @@ class Request:
     path: str
     headers: dict[str, str]
     status: int
+    peer: str = ""
+    """The client's address and port: one value per TCP connection."""
 
 
 class FakeStatuspage:
@@ -98,6 +100,11 @@ class FakeStatuspage:
         with self._lock:
             return [r.path for r in self.requests]
 
+    def connections(self) -> int:
+        """How many TCP connections the requests so far came on."""
+        with self._lock:
+            return len({r.peer for r in self.requests})
+
     def reset_requests(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -146,7 +153,7 @@ class FakeStatuspage:
 
     async def _redirect(self, request: web.Request) -> web.StreamResponse:
         with self._lock:
-            self.requests.append(Request(request.path, dict(request.headers), 301))
+            self.requests.append(Request(request.path, dict(request.headers), 301, _peer(request)))
         raise web.HTTPMovedPermanently(location="/" + request.match_info["tail"])
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -161,7 +168,9 @@ class FakeStatuspage:
         else:
             response = await self._answer(request, fault, body, modified)
         with self._lock:
-            self.requests.append(Request(request.path, dict(request.headers), response.status))
+            self.requests.append(
+                Request(request.path, dict(request.headers), response.status, _peer(request))
+            )
         return response
 
     async def _answer(
@@ -208,6 +217,11 @@ class FakeStatuspage:
         if fault == "wrong-shape":
             return web.Response(body=b'{"error": "Not found"}', content_type="application/json")
         raise AssertionError(f"unknown fault {fault!r}")
+
+
+def _peer(request: web.Request) -> str:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""
 
 
 def _derive(

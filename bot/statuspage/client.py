@@ -3,6 +3,10 @@
 Conditional requests (ETag / Last-Modified) make an unchanged page cost a 304; redirects are
 followed (status.anthropic.com now answers with a redirect to status.claude.com); every bad
 answer, whatever its cause, becomes one ``FeedError`` with a ``kind`` that says which.
+
+One keep-alive connection serves every poll: httpx keeps an idle connection for 5 s by
+default, less than a poll interval, so the client is told how long the gap between polls is,
+and a 304's (empty) body is read too, so its connection goes back to the pool.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from bot import __version__
 from bot.statuspage.models import IncidentList, MaintenanceList, Summary
 
 MAX_BODY_BYTES: Final = 8 * 1024 * 1024
+KEEPALIVE_MARGIN_SECONDS: Final = 15.0
+"""Kept idle beyond the poll interval: a late poll (the machine busy) still finds it open."""
 USER_AGENT: Final = (
     f"is-claude-down/{__version__} (+https://github.com/is-claude-down/is-claude-down)"
 )
@@ -55,14 +61,21 @@ class _Cached:
 
 
 class FeedClient:
-    """One per process. ``close()`` it (or use ``async with``)."""
+    """One per process. ``close()`` it (or use ``async with``). ``poll_interval`` is the
+    usual gap between two reads: the connection is kept open that long, and a little more."""
 
     def __init__(
-        self, base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        base_url: str,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        poll_interval: float = 30.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(keepalive_expiry=poll_interval + KEEPALIVE_MARGIN_SECONDS),
             follow_redirects=True,
             max_redirects=5,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -99,6 +112,7 @@ class FeedClient:
         try:
             async with self._http.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304 and cached is not None:
+                    await response.aread()  # empty; read so the connection is reused
                     assert isinstance(cached.document, model)
                     return Fetched(cached.document, changed=False, nbytes=0)
                 if response.status_code != 200:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
@@ -117,3 +118,29 @@ async def test_a_failure_after_a_good_read_keeps_the_cache_usable(
         statuspage.set_fault(None)
         again = await feed.summary()
     assert again.document == first.document
+
+
+async def test_polls_share_one_keep_alive_connection(statuspage: FakeStatuspage) -> None:
+    """Unchanged (304), changed (200) and unchanged again: all on one TCP connection."""
+    async with FeedClient(statuspage.url, timeout=2, poll_interval=30) as feed:
+        await feed.summary()
+        await feed.summary()
+        statuspage.set_summary("summary-major-outage.json")
+        await feed.summary()
+        await feed.incidents()
+        await feed.summary()
+    statuses = [r.status for r in statuspage.requests]
+    assert statuses == [200, 304, 200, 200, 304]
+    assert statuspage.connections() == 1
+
+
+async def test_the_connection_outlives_an_idle_gap_between_polls(
+    statuspage: FakeStatuspage,
+) -> None:
+    """httpx drops an idle connection after 5 s by default, less than any poll interval."""
+    async with FeedClient(statuspage.url, timeout=2, poll_interval=10) as feed:
+        await feed.summary()
+        await asyncio.sleep(5.5)
+        await feed.summary()
+    assert [r.status for r in statuspage.requests] == [200, 304]
+    assert statuspage.connections() == 1
