@@ -162,6 +162,8 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    peer: str = ""
+    """The client's address and port: one value per TCP connection."""
 
 
 @dataclass
@@ -405,7 +407,8 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await _params(request)
         token = _token(request, params)
-        call = Call(method, params, token)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        call = Call(method, params, token, f"{peer[0]}:{peer[1]}" if peer else "")
         self.calls.append(call)
         fault = self._take_fault(method, params.get("channel"))
         if fault is not None:

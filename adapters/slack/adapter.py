@@ -95,6 +95,7 @@ class SlackAdapter:
             await asyncio.gather(self._connecting, return_exceptions=True)
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
+        await self._delivery.close()
 
     async def revoked(self, team_id: str, reason: str) -> None:
         """The app was uninstalled or its token revoked: stop that workspace's alerts."""

@@ -12,6 +12,9 @@ Every post carries the delivery in its metadata; a try that may repeat an earlie
 for that first (``metadata``), so a crash between Slack's answer and the outbox's commit does
 not post the notice twice. A channel that cannot be read back (no history scope, not a
 member) is posted to as before.
+
+One client per workspace over one aiohttp session, so a fan-out reuses its connections to
+Slack instead of opening one (and looking the token up) per message; ``close()`` ends them.
 """
 
 from __future__ import annotations
@@ -50,9 +53,13 @@ Call = Callable[[AsyncWebClient], Awaitable[AsyncSlackResponse]]
 OnRevoked = Callable[[str, str], Awaitable[None]]
 
 
-def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
+def web_client(
+    api_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A client for ``SLACK_API_URL`` without slack-sdk's own retries: the dispatcher retries."""
-    return AsyncWebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=[])
+    return AsyncWebClient(
+        token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=[], session=session
+    )
 
 
 class SlackDelivery:
@@ -62,6 +69,15 @@ class SlackDelivery:
         self._on_revoked = on_revoked
         self._history_unavailable_logged = False
         self._unreadable_logged: set[str] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._clients: dict[str | None, AsyncWebClient] = {}
+        """workspace -> the client holding its current token."""
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        self._session = None
+        self._clients.clear()
 
     async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
         found = await self._posted_before(target, target.channel, None, attempt)
@@ -192,7 +208,7 @@ class SlackDelivery:
                 cursor=cursor,
             )
 
-        client = web_client(self._api_url, await self._installations.bot_token(target.workspace))
+        client = await self._client(target.workspace)
         while True:
             try:
                 return await self._attempt(client, method, read)
@@ -207,7 +223,7 @@ class SlackDelivery:
                             name,
                         )
                     return None
-                mapped = await self._translate(target, method, error)
+                mapped = await self._translate(target, method, error, client)
                 wait = getattr(mapped, "retry_after", None)
                 if page == 0 or wait is None or wait > LONGEST_WAIT_SECONDS:
                     raise mapped from None
@@ -231,19 +247,28 @@ class SlackDelivery:
         except _Refused as again:
             raise TransientDeliveryError(f"Slack refused the notice ({again})") from None
 
+    async def _client(self, workspace: str | None) -> AsyncWebClient:
+        token = await self._installations.bot_token(workspace)
+        client = self._clients.get(workspace)
+        if client is None or client.token != token:
+            if self._session is None:
+                self._session = aiohttp.ClientSession()
+            client = self._clients[workspace] = web_client(self._api_url, token, self._session)
+        return client
+
     async def _call(self, target: Target, method: str, call: Call) -> AsyncSlackResponse:
-        client = web_client(self._api_url, await self._installations.bot_token(target.workspace))
+        client = await self._client(target.workspace)
         try:
             return await self._attempt(client, method, call)
         except SlackApiError as error:
             name = errors.code(error)
             if name != "not_in_channel":
-                raise await self._translate(target, method, error) from None
+                raise await self._translate(target, method, error, client) from None
         await self._join(target, client)
         try:
             return await self._attempt(client, method, call)
         except SlackApiError as error:
-            raise await self._translate(target, method, error) from None
+            raise await self._translate(target, method, error, client) from None
 
     async def _attempt(self, client: AsyncWebClient, method: str, call: Call) -> AsyncSlackResponse:
         try:
@@ -262,7 +287,7 @@ class SlackDelivery:
                 client, "conversations.join", lambda c: c.conversations_join(channel=target.channel)
             )
         except SlackApiError as error:
-            mapped = await self._translate(target, "conversations.join", error)
+            mapped = await self._translate(target, "conversations.join", error, client)
             if isinstance(mapped, PermanentDeliveryError):
                 why = errors.code(error)
                 reason = f"not_in_channel: could not join ({why}); invite the app to the channel"
@@ -270,7 +295,9 @@ class SlackDelivery:
             raise mapped from None
         log.info("joined Slack channel %s to post alerts", target)
 
-    async def _translate(self, target: Target, method: str, error: SlackApiError) -> Exception:
+    async def _translate(
+        self, target: Target, method: str, error: SlackApiError, client: AsyncWebClient
+    ) -> Exception:
         name = errors.code(error)
         if method == "chat.update" and name in ("message_not_found", "cant_update_message"):
             return _Gone(name)
@@ -285,6 +312,8 @@ class SlackDelivery:
             return _Refused(name)
         mapped = errors.to_delivery_error(error, method)
         if name in errors.REVOKED and target.workspace:
+            if client.token and await self._installations.replaced(target.workspace, client.token):
+                return TransientDeliveryError(f"{name} for a replaced token; retrying", 0.0)
             await self._on_revoked(target.workspace, name)
         return mapped
 

@@ -3,14 +3,21 @@
 Single workspace: the one ``SLACK_BOT_TOKEN``. Multi-workspace (OAuth): one bot per
 installation, kept in the bot's own database by slack-sdk's async SQLAlchemy stores (tables
 ``slack_installations``, ``slack_bots``, ``slack_oauth_states``), created on start if missing.
+
+A fan-out posts to many channels of a few workspaces, so a workspace's token is read from the
+database once and kept: forgotten when this process saves an install or forgets a workspace,
+and after ``TOKEN_TTL_SECONDS`` (another replica may have taken the install).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from typing import Final
 
+from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import select
@@ -24,6 +31,17 @@ log = logging.getLogger(__name__)
 
 STATE_EXPIRATION_SECONDS: Final = 600
 CREATE_ATTEMPTS: Final = 5
+TOKEN_TTL_SECONDS: Final = 60.0
+
+
+class _InstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack-sdk's store, which says when it saved a bot (an install or a reinstall)."""
+
+    on_saved: Callable[[str | None], None] = staticmethod(lambda _team: None)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        await super().async_save_bot(bot)
+        self.on_saved(bot.team_id)
 
 
 class Installations:
@@ -38,12 +56,17 @@ class Installations:
         self._static = static_token
         self.store = store
         self.states = states
+        self._tokens: dict[str, tuple[float, str]] = {}
+        """team id -> (monotonic time read, its bot token). A workspace without one is not
+        kept: "not installed" disables channels, so it is always asked of the database."""
+        if isinstance(store, _InstallationStore):
+            store.on_saved = self.changed
 
     @classmethod
     def for_oauth(
         cls, static_token: Secret | None, client_id: str, engine: AsyncEngine
     ) -> Installations:
-        store = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
+        store = _InstallationStore(client_id=client_id, engine=engine, logger=log)
         states = AsyncSQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, logger=log
         )
@@ -68,11 +91,7 @@ class Installations:
     async def bot_token(self, workspace: str | None) -> str:
         """The token that may post in ``workspace``; raises a delivery error when none can."""
         if self.store is not None and workspace:
-            try:
-                token = await self._find_bot_token(self.store, workspace)
-            except Exception as error:  # the database is away: try again later
-                reason = f"installation lookup failed: {type(error).__name__}"
-                raise TransientDeliveryError(reason) from error
+            token = await self._installed_token(self.store, workspace)
             if token:
                 return token
         if self._static is not None:
@@ -83,17 +102,49 @@ class Installations:
             )
         raise PermanentDeliveryError(f"the app is not installed in workspace {workspace}")
 
+    def changed(self, workspace: str | None) -> None:
+        """The workspace's install changed here: read its token again next time."""
+        if workspace:
+            self._tokens.pop(workspace, None)
+
+    async def replaced(self, workspace: str, token: str) -> bool:
+        """Whether Slack refused ``token`` only because it was replaced: a newer install
+        (here or in another replica) holds a different one."""
+        self.changed(workspace)
+        try:
+            return await self.bot_token(workspace) != token
+        except (TransientDeliveryError, PermanentDeliveryError):
+            return False
+
     async def forget(self, workspace: str) -> None:
         """Drop a workspace's installation (uninstalled, or its token revoked)."""
         store = self.store
         if store is None:
             return
+        self.changed(workspace)
         async with store.engine.begin() as conn:
             for table in (store.bots, store.installations):
                 c = table.c
                 await conn.execute(
                     table.delete().where(c.client_id == store.client_id, c.team_id == workspace)
                 )
+        self.changed(workspace)  # a lookup that ran meanwhile may have kept the old token
+
+    async def _installed_token(
+        self, store: AsyncSQLAlchemyInstallationStore, workspace: str
+    ) -> str | None:
+        now = time.monotonic()
+        cached = self._tokens.get(workspace)
+        if cached is not None and now - cached[0] < TOKEN_TTL_SECONDS:
+            return cached[1]
+        try:
+            token = await self._find_bot_token(store, workspace)
+        except Exception as error:  # the database is away: try again later
+            reason = f"installation lookup failed: {type(error).__name__}"
+            raise TransientDeliveryError(reason) from error
+        if token:
+            self._tokens[workspace] = (now, token)
+        return token
 
     @staticmethod
     async def _find_bot_token(

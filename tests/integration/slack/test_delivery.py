@@ -65,8 +65,21 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def delivery(slack: FakeSlack, revoked: Revocations) -> SlackDelivery:
-    return SlackDelivery(slack.api_url, Installations(Secret(BOT_TOKEN)), revoked)
+async def delivery(slack: FakeSlack, revoked: Revocations) -> AsyncIterator[SlackDelivery]:
+    delivery = SlackDelivery(slack.api_url, Installations(Secret(BOT_TOKEN)), revoked)
+    yield delivery
+    await delivery.close()
+
+
+async def test_one_connection_serves_many_messages(
+    delivery: SlackDelivery, slack: FakeSlack
+) -> None:
+    """A fan-out to many channels of a workspace: one client, its connection kept alive."""
+    for n in range(5):
+        await delivery.post(Target("slack", f"C0ALERTS{n}", TEAM_ID), notice())
+    calls = slack.calls_to("chat.postMessage")
+    assert len(calls) == 5
+    assert len({c.peer for c in calls}) == 1
 
 
 async def test_post_is_a_channel_message_in_the_impact_colour(

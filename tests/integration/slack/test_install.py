@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.slack import SlackAdapter
 from adapters.slack.installations import Installations
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.notify.ports import ChatAdapter, PermanentDeliveryError, Target
+from bot.notify.ports import ChatAdapter, PermanentDeliveryError, Target, TransientDeliveryError
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack, event_callback, sign, texts
 from fakes.statuspage import FakeStatuspage
 from tests.integration.helpers import fresh_attempt
@@ -91,6 +91,43 @@ async def test_alerts_go_out_with_the_workspaces_own_token(oauth_bot: Bot) -> No
     )
     [call] = oauth_bot.slack.calls_to("chat.postMessage")
     assert call.token == OTHER_TOKEN
+
+
+async def test_a_reinstall_here_is_used_at_once(oauth_bot: Bot) -> None:
+    """The token is kept between messages, and forgotten when an install is saved."""
+    target = Target("slack", "C0ALERTS1", OTHER_TEAM)
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    await delivery(oauth_bot).post(target, NOTICE)
+    await install(oauth_bot, OTHER_TEAM, "xoxb-other-team-reinstalled")
+    await delivery(oauth_bot).post(target, NOTICE)
+    tokens = [c.token for c in oauth_bot.slack.calls_to("chat.postMessage")]
+    assert tokens == [OTHER_TOKEN, "xoxb-other-team-reinstalled"]
+
+
+async def test_a_token_replaced_by_another_replica_is_retried_not_revoked(
+    oauth_bot: Bot,
+) -> None:
+    """Another replica took a reinstall whose new token replaced the one this process keeps:
+    Slack refuses the old one, and the workspace is not taken for uninstalled."""
+    target = Target("slack", "C0ALERTS1", OTHER_TEAM)
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    await oauth_bot.command("subscribe", team=OTHER_TEAM, channel="C0ALERTS1")
+    await delivery(oauth_bot).post(target, NOTICE)
+    other_replica = Installations.for_oauth(None, "1111.2222", oauth_bot.app.store.engine)
+    assert other_replica.store is not None
+    newer = await other_replica.store.async_find_bot(enterprise_id=None, team_id=OTHER_TEAM)
+    assert newer is not None
+    newer.bot_token = "xoxb-other-team-rotated"
+    newer.installed_at = newer.installed_at + 1
+    await other_replica.store.async_save_bot(newer)
+    oauth_bot.slack.tokens["xoxb-other-team-rotated"] = OTHER_TEAM
+    oauth_bot.slack.revoked.add(OTHER_TOKEN)
+    with pytest.raises(TransientDeliveryError, match="replaced"):
+        await delivery(oauth_bot).post(target, NOTICE)
+    await delivery(oauth_bot).post(target, NOTICE)
+    tokens = [c.token for c in oauth_bot.slack.calls_to("chat.postMessage")]
+    assert tokens == [OTHER_TOKEN, OTHER_TOKEN, "xoxb-other-team-rotated"]
+    assert await oauth_bot.app.store.subscription(target) is not None
 
 
 async def test_a_command_from_an_installed_workspace_is_answered(oauth_bot: Bot) -> None:
