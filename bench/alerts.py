@@ -114,28 +114,24 @@ class Rig:
                 raise RuntimeError(f"the webhook answered {response.status}")
 
 
-def _figures(mode: str, samples: list[dict[str, float]], target_s: float, by: str) -> list[Figure]:
+def _figures(mode: str, samples: list[dict[str, float]], target_s: float) -> list[Figure]:
+    """p50, p95 (held to ``target_s``) and max of the worst platform's latency per incident."""
     worst = [max(s.values()) for s in samples]
     per_platform = ", ".join(
         f"{k} p50 {percentile([s[k] for s in samples], 50) * 1000:.0f} ms" for k in samples[0]
     )
     note = f"{len(samples)} incidents; {per_platform}"
     p50, p95, top = percentile(worst, 50), percentile(worst, 95), max(worst)
-    figures = [Figure(SECTION, f"{mode}: p50", p50, "s", note=note)]
-    if by == "p95":
-        target = f"< {target_s:g} s"
-        figures.append(Figure(SECTION, f"{mode}: p95", p95, "s", target, p95 < target_s))
-        figures.append(Figure(SECTION, f"{mode}: max", top, "s"))
-    else:
-        target = f"<= {target_s:g} s"
-        figures.append(Figure(SECTION, f"{mode}: p95", p95, "s"))
-        figures.append(Figure(SECTION, f"{mode}: max", top, "s", target, top <= target_s))
-    return figures
+    return [
+        Figure(SECTION, f"{mode}: p50", p50, "s", note=note),
+        Figure(SECTION, f"{mode}: p95", p95, "s", f"<= {target_s:g} s", p95 <= target_s),
+        Figure(SECTION, f"{mode}: max", top, "s"),
+    ]
 
 
 async def run(cfg: Config) -> list[Figure]:
     figures: list[Figure] = []
-    interval = float(cfg.scale(30, 5))  # full: the default POLL_INTERVAL_SECONDS
+    interval = 5.0  # the issue's measure: interval + 1 s at p95 with a 5 s interval
     with FakeStatuspage() as page:
         async with LimitedSlack() as slack, LimitedDiscord() as discord:
             rig = Rig(cfg, page, slack, discord)
@@ -144,12 +140,12 @@ async def run(cfg: Config) -> list[Figure]:
                 if cfg.profile == "alerts":
                     cfg.start_profile(serve.pid, "alerts")
                 samples = []
-                for _ in range(cfg.scale(6, 3)):
+                for _ in range(cfg.scale(20, 6)):
                     await asyncio.sleep(random.uniform(0, interval))
                     samples.append(await rig.incident(trigger=False, timeout=interval * 3 + 10))
             finally:
                 serve.stop()
-            figures += _figures(f"by polling every {interval:g} s", samples, interval + 1, by="max")
+            figures += _figures(f"by polling every {interval:g} s", samples, interval + 1)
             serve = await rig.start("webhook", 600)
             try:
                 samples = []
@@ -159,5 +155,5 @@ async def run(cfg: Config) -> list[Figure]:
                 cfg.stop_profile()
             finally:
                 serve.stop()
-            figures += _figures("by the Statuspage webhook", samples, 1.0, by="p95")
+            figures += _figures("by the Statuspage webhook", samples, 1.0)
     return figures

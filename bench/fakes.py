@@ -1,9 +1,9 @@
 """The test fakes, with what a benchmark needs on top and nothing changed underneath.
 
-- ``LimitedSlack``: Slack's rate limit on ``chat.postMessage`` (about one message per second
-  per channel), answered as Slack does (HTTP 429, ``Retry-After`` in whole seconds,
-  ``{"ok": false, "error": "ratelimited"}``), any number of workspaces, and the arrival time of
-  every message.
+- ``LimitedSlack``: Slack's rate limits on ``chat.postMessage`` (about one message per second
+  per channel, and 50 per second per workspace), answered as Slack does (HTTP 429,
+  ``Retry-After`` in whole seconds, ``{"ok": false, "error": "ratelimited"}``), any number of
+  workspaces, and the arrival time of every message.
 - ``LimitedDiscord``: Discord's global limit of 50 requests per second per bot (429 with
   ``"global": true`` and ``X-RateLimit-Global``) and its per-webhook limit of 5 per 2 s,
   channels in several guilds, and the arrival time of every message.
@@ -54,9 +54,14 @@ class Window:
 
 
 class LimitedSlack(FakeSlack):
-    def __init__(self, per_channel: tuple[int, float] = (1, 1.0)) -> None:
+    def __init__(
+        self,
+        per_channel: tuple[int, float] = (1, 1.0),
+        per_workspace: tuple[int, float] = (50, 1.0),
+    ) -> None:
         super().__init__()
         self.per_channel = per_channel
+        self.per_workspace = per_workspace
         self.limited = 0
         self.arrivals: dict[str, list[float]] = defaultdict(list)
         """channel id -> monotonic arrival time of each message posted there."""
@@ -68,11 +73,10 @@ class LimitedSlack(FakeSlack):
     async def _m_chat_postMessage(self, params: dict[str, Any], token: str | None) -> web.Response:
         now = time.monotonic()
         channel = str(params.get("channel") or "")
-        key = (self.tokens.get(token or "", ""), channel)
-        window = self._windows.get(key)
-        if window is None:
-            window = self._windows[key] = Window(*self.per_channel)
-        wait = window.take(now)
+        team = self.tokens.get(token or "", "")
+        wait = self._window((team, channel), self.per_channel).take(now)
+        if wait is None:
+            wait = self._window((team, ""), self.per_workspace).take(now)
         if wait is not None:
             self.limited += 1
             return web.json_response(
@@ -85,6 +89,12 @@ class LimitedSlack(FakeSlack):
         if len(self._messages) > before:
             self.arrivals[channel].append(now)
         return response
+
+    def _window(self, key: tuple[str, str], limit: tuple[int, float]) -> Window:
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = Window(*limit)
+        return window
 
 
 class LimitedDiscord(FakeDiscord):

@@ -53,12 +53,13 @@ class Layout:
 
     def least_seconds(self, slack: LimitedSlack, discord: LimitedDiscord) -> float:
         """The least time from the first send to the last that the fakes' limits allow for one
-        message per channel: the bot's global limit binds; per channel and per webhook, one
-        message is always allowed at once."""
+        message per channel: the bot's global limit, or a workspace's; per channel and per
+        webhook, one message is always allowed at once."""
         return max(
             Window.least_span(self.discord, *discord.bot_limit),
             Window.least_span(1, *discord.webhook_limit) if self.webhooks else 0.0,
             Window.least_span(1, *slack.per_channel) if self.slack else 0.0,
+            Window.least_span(-(-self.slack // self.workspaces), *slack.per_workspace),
         )
 
 
@@ -275,11 +276,18 @@ async def _trigger(serve: Serve) -> None:
 
 
 async def run(cfg: Config) -> list[Figure]:
-    """1,000 channels; a full run repeats it three times and shows the median run (this
-    machine's speed varies by a third from minute to minute), with every run's ratio."""
-    runs = []
-    for n in range(cfg.scale(3, 1)):
-        runs.append(await fan_out(cfg, Layout(1000, workspaces=5, guilds=4), f"fanout{n}"))
+    """300 and 1,000 channels; a full run repeats each three times and shows the median run
+    (this machine's speed varies by a third from minute to minute), with every run's ratio."""
+    figures: list[Figure] = []
+    for layout in (Layout(300, workspaces=3, guilds=2), Layout(1000, workspaces=5, guilds=4)):
+        runs = []
+        for n in range(cfg.scale(3, 1)):
+            runs.append(await fan_out(cfg, layout, f"fanout{layout.total}-{n}"))
+        figures += _median(runs)
+    return figures
+
+
+def _median(runs: list[list[Figure]]) -> list[Figure]:
     if len(runs) == 1:
         return runs[0]
 
