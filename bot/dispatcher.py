@@ -17,12 +17,13 @@ import contextlib
 import logging
 import random
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Final
 
 from bot.clock import Clock
+from bot.group_commit import GroupCommit
 from bot.metrics import Metrics
 from bot.notify.notices import Action
 from bot.notify.ports import (
@@ -33,6 +34,7 @@ from bot.notify.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
+from bot.pacing import Pacer
 from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
@@ -60,28 +62,6 @@ def backoff_seconds(attempts: int) -> float:
     return base * (1 + random.random() * 0.25)  # noqa: S311 - jitter, not security
 
 
-class Pacer:
-    """At most ``count`` starts in any ``per`` seconds (a sliding window), in arrival order."""
-
-    def __init__(self, count: int, per: float) -> None:
-        self._count = count
-        self._per = per
-        self._starts: deque[float] = deque()
-        self._turn = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._turn:
-            loop = asyncio.get_running_loop()
-            while True:
-                now = loop.time()
-                while self._starts and self._starts[0] <= now - self._per:
-                    self._starts.popleft()
-                if len(self._starts) < self._count:
-                    self._starts.append(now)
-                    return
-                await asyncio.sleep(self._starts[0] + self._per - now)
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -103,6 +83,9 @@ class Dispatcher:
         self._ended = 0  # workers ended so far
         self._starting = asyncio.Lock()
         self._pacers = {platform: Pacer(*limit) for platform, limit in pace.items()}
+        self._sent: GroupCommit[tuple[OutboxRow, MessageRef | None]] = GroupCommit(
+            lambda sent: self._store.mark_sent_many(sent, self._clock())
+        )
 
     def wake(self) -> None:
         """New rows were queued: look now instead of at the next tick."""
@@ -207,6 +190,7 @@ class Dispatcher:
         for task in list(self._busy.values()):
             task.cancel()
         await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        await self._sent.idle()
         try:  # what this process claimed and did not send: another replica may take it now
             await self._store.release_claims(self._owner)
         except Exception:
@@ -257,7 +241,7 @@ class Dispatcher:
             log.exception("unexpected error delivering %s to %s", row.event_id, row.target)
             await self._retry(row, f"{type(error).__name__}: {error}", None)
             return
-        await self._store.mark_sent(row, ref, self._clock())
+        await self._sent.add((row, ref))
         self._count(row, "sent")
         log.info("delivered %s (%s) to %s", row.event_id, row.action.value, row.target)
 

@@ -3,7 +3,7 @@ dispatcher as sent, to retry, or dead. Which rows are due and who holds them is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from bot.notify.notices import Action, Notice
 from bot.notify.ports import Attempt, MessageRef, Target
 from bot.store import tables as t
 from bot.store.engine import Database, insert_ignore
-from bot.store.threads import put_thread_root
+from bot.store.threads import put_thread_roots
 
 
 @dataclass(frozen=True)
@@ -92,23 +92,47 @@ class Outbox(Database):
 
     async def mark_sent(self, row: OutboxRow, ref: MessageRef | None, now: datetime) -> None:
         """Record the delivery and, for a thread root, the thread it starts."""
+        await self.mark_sent_many([(row, ref)], now)
+
+    async def mark_sent_many(
+        self, sent: Sequence[tuple[OutboxRow, MessageRef | None]], now: datetime
+    ) -> None:
+        """``mark_sent`` of several rows in one transaction (the dispatcher's group commit:
+        one write lock and one commit for every delivery that ended meanwhile)."""
+        if not sent:
+            return
+        o = t.outbox
+        rows = [
+            {
+                "row_id": row.id,
+                "attempts_now": row.attempts + 1,
+                "ref": ref.to_json() if ref else None,
+            }
+            for row, ref in sent
+        ]
+        roots = [
+            (row.target.key, row.notice.thread_key, ref)
+            for row, ref in sent
+            if ref is not None and row.action is Action.POST and row.notice.thread_key
+        ]
         async with self._writing() as conn:
             await conn.execute(
-                sa.update(t.outbox)
-                .where(t.outbox.c.id == row.id)
+                sa.update(o)
+                .where(o.c.id == sa.bindparam("row_id"))
                 .values(
                     state="sent",
                     sent_at=now,
-                    attempts=row.attempts + 1,
-                    message_ref=ref.to_json() if ref else None,
+                    attempts=sa.bindparam("attempts_now"),
+                    message_ref=sa.bindparam("ref"),
                     last_error=None,
                     claimed_by=None,
                     claimed_until=None,
                     attempted_at=None,
-                )
+                ),
+                rows,
             )
-            if ref is not None and row.action is Action.POST and row.notice.thread_key:
-                await put_thread_root(conn, row.target.key, row.notice.thread_key, ref, now)
+            if roots:
+                await put_thread_roots(conn, roots, now)
 
     async def mark_retry(
         self, row: OutboxRow, error: str, at: datetime, *, settled: bool = False

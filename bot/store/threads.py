@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -60,20 +60,15 @@ class Threads(Database):
         self, target: Target, thread_key: str, ref: MessageRef, now: datetime
     ) -> None:
         async with self.engine.begin() as conn:
-            await put_thread_root(conn, target.key, thread_key, ref, now)
+            await put_thread_roots(conn, [(target.key, thread_key, ref)], now)
 
 
-async def put_thread_root(
-    conn: AsyncConnection, target_key: str, thread_key: str, ref: MessageRef, now: datetime
+async def put_thread_roots(
+    conn: AsyncConnection, roots: Sequence[tuple[str, str, MessageRef]], now: datetime
 ) -> None:
-    """Insert or replace the thread's root in one statement (an upsert on the key)."""
-    values = {
-        "target_key": target_key,
-        "thread_key": thread_key,
-        "root_ref": ref.to_json(),
-        "created_at": now,
-    }
-    insert = upsert(conn, t.threads).values(**values)
+    """Insert or replace each thread's root (``target_key``, ``thread_key``, root) in one
+    statement execution (an upsert on the key)."""
+    insert = upsert(conn, t.threads)
     await conn.execute(
         insert.on_conflict_do_update(
             index_elements=[t.threads.c.target_key, t.threads.c.thread_key],
@@ -81,5 +76,14 @@ async def put_thread_root(
                 "root_ref": insert.excluded.root_ref,
                 "created_at": insert.excluded.created_at,
             },
-        )
+        ),
+        [
+            {
+                "target_key": target_key,
+                "thread_key": thread_key,
+                "root_ref": ref.to_json(),
+                "created_at": now,
+            }
+            for target_key, thread_key, ref in roots
+        ],
     )

@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import utc_now
-from bot.dispatcher import Dispatcher, Pacer
+from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import MessageRef, Target
+from bot.pacing import Pacer
 from bot.store import Store
 from tests.integration.helpers import RecordingChat
 
