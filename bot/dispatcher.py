@@ -43,17 +43,19 @@ MAX_ATTEMPTS: Final = 40
 CLAIM_LEASE: Final = timedelta(seconds=15)
 CLAIM_RENEW_SECONDS: Final = 5.0
 BACKOFF_CAP_SECONDS: Final = 300.0
-MAX_PARALLEL_CHANNELS: Final = 64
-PACED_WORKERS: Final = 32
-"""Workers at once for one paced platform: enough to keep its limit busy while each takes a
-few hundred milliseconds to send and record (a busy loop), few enough that those waiting for
-their turn leave half the places to other platforms' channels."""
+MAX_PARALLEL_CHANNELS: Final = 100
+PACED_WORKERS: Final = 50
+"""Workers at once for one paced platform: as many as its window admits (Discord's 50), so a
+whole window's sends start together when it opens; the other half of the places stays with
+the other platforms' channels."""
 IDLE_WAKE_SECONDS: Final = 5.0
-PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.05)}
+BUSY_WAKE_SECONDS: Final = 1.0
+PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.0)}
 """Sends per platform (``count``, ``per`` seconds) across all its channels. Discord allows a
 bot 50 requests per second (discord.com/developers/docs/topics/rate-limits); discord.py does
 not pace that, it only waits after a 429, and 10,000 refused requests in 10 minutes get the
-address banned for an hour. The 5 % margin keeps network jitter from reordering us past it."""
+address banned for an hour. ``Pacer`` counts each send from its answer, so network jitter
+needs no margin here."""
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -198,7 +200,10 @@ class Dispatcher:
 
     async def _sleep_for(self) -> float:
         """Until the next row falls due. Rows due already are with a worker, or wait for a
-        place, and a worker that ends wakes the loop: no need to look for them on a timer."""
+        place, and a worker that ends wakes the loop: no need to look for them on a timer,
+        nor, while workers run, for rows due later (the next worker to end looks)."""
+        if self._busy:
+            return BUSY_WAKE_SECONDS
         now = self._clock()
         due = await self._store.next_due_at(after=now)
         if due is None:
@@ -222,10 +227,12 @@ class Dispatcher:
             )
             return
         pacer = self._pacers.get(row.target.platform)
-        if pacer is not None:
-            await pacer.wait()
         try:
-            ref = await self._send(adapter, row)
+            if pacer is None:
+                ref = await self._send(adapter, row)
+            else:
+                async with pacer.turn():
+                    ref = await self._send(adapter, row)
         except SentBeforeError:
             ref = None  # posted by an earlier try, and deleted since: nothing to thread under
         except TransientDeliveryError as error:

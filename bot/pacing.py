@@ -6,34 +6,61 @@ process (SQLite: one process); ``SharedPacer`` in the database, for replicas sha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final
 
 log = logging.getLogger(__name__)
 
 
 class Pacer:
-    """At most ``count`` starts in any ``per`` seconds (a sliding window), in arrival order."""
+    """At most ``count`` sends in any ``per`` seconds, in arrival order, counted from when each
+    send *ends*: a send holds its place while in flight and for ``per`` after its answer.
 
-    def __init__(self, count: int, per: float) -> None:
+    Counting from the start would let jitter break the limit: of 50 sends started together
+    some reach the platform late, and the next 50, started ``per`` later, may reach it early,
+    inside the same window there. A send's arrival lies between its start and its answer, so
+    from the answer on, no window there ever holds more than ``count``, whatever the jitter.
+    ``shared``, when given, is asked too: the window of every replica together."""
+
+    def __init__(self, count: int, per: float, shared: SharedPacer | None = None) -> None:
         self._count = count
         self._per = per
-        self._starts: deque[float] = deque()
+        self._shared = shared
+        self._ended: deque[float] = deque()
+        self._in_flight = 0
         self._turn = asyncio.Lock()
+        self._one_ended = asyncio.Event()
 
-    async def wait(self) -> None:
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold a place for one send (``async with pacer.turn(): send``)."""
+        await self._take_place()
+        try:
+            if self._shared is not None:
+                await self._shared.wait()
+            yield
+        finally:
+            self._in_flight -= 1
+            self._ended.append(asyncio.get_running_loop().time())
+            self._one_ended.set()
+
+    async def _take_place(self) -> None:
         async with self._turn:
             loop = asyncio.get_running_loop()
             while True:
                 now = loop.time()
-                while self._starts and self._starts[0] <= now - self._per:
-                    self._starts.popleft()
-                if len(self._starts) < self._count:
-                    self._starts.append(now)
+                while self._ended and self._ended[0] <= now - self._per:
+                    self._ended.popleft()
+                if self._in_flight + len(self._ended) < self._count:
+                    self._in_flight += 1
                     return
-                await asyncio.sleep(self._starts[0] + self._per - now)
+                self._one_ended.clear()
+                wait = self._ended[0] + self._per - now if self._ended else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._one_ended.wait(), wait)
 
 
 Take = Callable[[int], Awaitable[tuple[int, float]]]

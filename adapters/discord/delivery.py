@@ -14,6 +14,7 @@ says what that leaves).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any, Final
@@ -59,12 +60,12 @@ class BotDelivery:
         return await self._send(target, notice, attempt, reference)
 
     async def edit(self, target: Target, ref: MessageRef, notice: Notice) -> None:
-        rendered = notice_message(notice)
+        rendered, embeds = _rendered(notice)
         channel = self._channel(target)
         message = channel.get_partial_message(int(ref.id))
         try:
             await message.edit(
-                content=rendered.content, embeds=_embeds(rendered), allowed_mentions=NO_MENTIONS
+                content=rendered.content, embeds=list(embeds), allowed_mentions=NO_MENTIONS
             )
         except Exception as error:
             raise errors.from_exception(error) from error
@@ -76,20 +77,20 @@ class BotDelivery:
         attempt: Attempt,
         reference: discord.MessageReference | None,
     ) -> MessageRef:
-        rendered = notice_message(notice)
+        rendered, embeds = _rendered(notice)
         channel = self._channel(target)
         try:
             if reference is None:
                 sent = await channel.send(
                     content=rendered.content,
-                    embeds=_embeds(rendered),
+                    embeds=list(embeds),
                     allowed_mentions=NO_MENTIONS,
                     nonce=attempt.delivery,
                 )
             else:
                 sent = await channel.send(
                     content=rendered.content,
-                    embeds=_embeds(rendered),
+                    embeds=list(embeds),
                     allowed_mentions=NO_MENTIONS,
                     reference=reference,
                     mention_author=False,
@@ -149,7 +150,7 @@ class WebhookDelivery:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=WEBHOOK_TIMEOUT)
         url = url.update_query(query) if query else url
-        body = _webhook_payload(notice_message(notice)) if notice is not None else None
+        body = _webhook_payload(_rendered(notice)[0]) if notice is not None else None
         try:
             async with self._session.request(method, url, json=body) as response:
                 data = await _json(response)
@@ -188,8 +189,11 @@ def _webhook_payload(rendered: Message) -> dict[str, Any]:
     return payload
 
 
-def _embeds(rendered: Message) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(e) for e in rendered.embeds]
+@functools.lru_cache(maxsize=32)
+def _rendered(notice: Notice) -> tuple[Message, tuple[discord.Embed, ...]]:
+    """A notice rendered once for every channel of a fan-out (read only, never changed)."""
+    rendered = notice_message(notice)
+    return rendered, tuple(discord.Embed.from_dict(e) for e in rendered.embeds)
 
 
 async def _json(response: aiohttp.ClientResponse) -> Any:

@@ -156,12 +156,34 @@ async def test_a_pacer_keeps_to_its_window() -> None:
     started = time.monotonic()
     starts = []
     for _ in range(12):
-        await pacer.wait()
-        starts.append(time.monotonic() - started)
+        async with pacer.turn():
+            starts.append(time.monotonic() - started)
     assert starts[4] < 0.1  # the first five at once
     assert starts[5] >= 0.19  # then five per window
     assert starts[10] >= 0.39
     assert all(b - a >= 0.19 for a, b in zip(starts, starts[5:], strict=False))
+
+
+async def test_a_send_in_flight_holds_its_place_until_its_answer() -> None:
+    """A window counts from each send's answer: a slow send's late arrival at the platform
+    cannot share a window with the next sends."""
+    pacer = Pacer(2, 0.1)
+    answered = asyncio.Event()
+    ends: list[float] = []
+
+    async def slow_send() -> None:
+        async with pacer.turn():
+            await answered.wait()
+        ends.append(time.monotonic())
+
+    slow = [asyncio.create_task(slow_send()) for _ in range(2)]
+    third = asyncio.create_task(pacer.turn().__aenter__())
+    await asyncio.sleep(0.3)  # longer than the window: both places still held
+    assert not third.done()
+    answered.set()
+    await asyncio.gather(*slow)
+    await third
+    assert time.monotonic() - min(ends) >= 0.099
 
 
 async def test_many_channels_drain_in_order_each_row_once_with_two_dispatchers(
