@@ -6,8 +6,8 @@ with jitter) and retry; a permanent error disables that channel's subscription a
 
 Each row is claimed before it is sent (several replicas may share the database); a claim is
 renewed while this process lives and runs out ``CLAIM_LEASE`` after it dies. A platform with a
-limit across all its channels (Discord: 50 requests per second per bot) is paced here, so a
-fan-out to thousands of channels runs at that rate instead of into 429s.
+limit across all its channels (Discord: 50 requests per second per bot) is paced (``pacing``),
+by every replica together on PostgreSQL; what was sent is recorded by group commit.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from bot.notify.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
-from bot.pacing import Pacer
+from bot.pacing import platform_pacer
 from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,7 @@ PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.0)}
 """Sends per platform (``count``, ``per`` seconds) across all its channels. Discord allows a
 bot 50 requests per second (discord.com/developers/docs/topics/rate-limits); discord.py does
 not pace that, it only waits after a 429, and 10,000 refused requests in 10 minutes get the
-address banned for an hour. ``Pacer`` counts each send from its answer, so network jitter
-needs no margin here."""
+address banned for an hour. ``Pacer`` counts each send from its answer: no margin needed."""
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -84,7 +83,8 @@ class Dispatcher:
         self._platform_of: dict[str, str] = {}
         self._ended = 0  # workers ended so far
         self._starting = asyncio.Lock()
-        self._pacers = {platform: Pacer(*limit) for platform, limit in pace.items()}
+        window = store if store.shared else None  # PostgreSQL: replicas share the windows
+        self._pacers = {p: platform_pacer(p, *limit, window) for p, limit in pace.items()}
         self._sent: GroupCommit[tuple[OutboxRow, MessageRef | None]] = GroupCommit(
             lambda sent: self._store.mark_sent_many(sent, self._clock())
         )

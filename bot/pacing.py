@@ -10,9 +10,33 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol
 
 log = logging.getLogger(__name__)
+
+SHARED_PACE_MARGIN: Final = 1.05
+"""The shared window counts a send from its grant, not its answer (that would be a second
+round trip per send): 5 % more time per window covers the jitter from grant to arrival."""
+
+
+class SendWindow(Protocol):
+    """Where replicas share a pace (``Store.take_sends`` on PostgreSQL)."""
+
+    async def take_sends(
+        self, pace: str, count: int, per: float, want: int
+    ) -> tuple[int, float]: ...
+
+
+def platform_pacer(platform: str, count: int, per: float, window: SendWindow | None) -> Pacer:
+    """The pacer of one platform: on its own (one process), or also asking ``window`` so that
+    every replica together keeps to the platform's limit."""
+    if window is None:
+        return Pacer(count, per)
+
+    async def take(want: int) -> tuple[int, float]:
+        return await window.take_sends(platform, count, per * SHARED_PACE_MARGIN, want)
+
+    return Pacer(count, per, shared=SharedPacer(take))
 
 
 class Pacer:

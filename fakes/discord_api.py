@@ -116,6 +116,8 @@ class Call:
     body: Any
     authorized: bool
     status: int = 0
+    at: float = field(default_factory=time.monotonic)
+    """When the request arrived (``time.monotonic``)."""
 
 
 @dataclass
@@ -400,6 +402,11 @@ class FakeDiscord:
             "preferred_locale": "en-US",
             "afk_timeout": 300,
         }
+
+    def add_channel(self, channel_id: str, name: str) -> None:
+        """Another text channel in the guild, where the bot may post (not sent to a gateway
+        session already connected)."""
+        self.channels[channel_id] = self._channel(channel_id, name, [])
 
     def create_webhook(self, channel_id: str = ALERTS) -> str:
         """A channel webhook; returns its URL (what ``discord-webhook:`` takes)."""

@@ -163,3 +163,14 @@ community_posts = sa.Table(
     sa.Column("seen_at", UTCDateTime, nullable=False),
     sa.Index("ix_community_posts_time", "source", "created_at"),
 )
+
+# Migration 0008: one row per send granted in a pace shared by replicas (``store.paces``);
+# ``at`` is the database's clock, in seconds since the epoch, when it was granted.
+send_starts = sa.Table(
+    "send_starts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("pace", sa.String(32), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Index("ix_send_starts_pace_at", "pace", "at"),
+)
