@@ -73,6 +73,7 @@ class BotApp:
         if self.community is not None:  # the standings kept in the database, before any read
             await self.community.refresh(self.clock())
         await self.watcher.load()
+        await self.core.load()
         await self._sync_static_targets()
         for adapter in self.adapters:
             if self.store.shared and isinstance(adapter, PollerAware):

@@ -14,10 +14,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, assert_never
 
+from bot.answer_cache import StatusAnswers
 from bot.api import ChatContext
 from bot.ask import grammar
 from bot.ask.advisor import advise
-from bot.ask.answers import AlertsAnswer, Answer, HelpAnswer, TextAnswer
+from bot.ask.answers import AlertsAnswer, Answer, HelpAnswer, StatusAnswer, TextAnswer
 from bot.ask.grammar import (
     Alerts,
     AlertsRefused,
@@ -33,6 +34,7 @@ from bot.ask.grammar import (
 from bot.ask.history import history_answer
 from bot.ask.status import status_answer
 from bot.clock import Clock
+from bot.detect.events import EarlyWarning
 from bot.detect.view import StatusView
 from bot.metrics import Metrics
 from bot.notify import routing, samples
@@ -40,6 +42,7 @@ from bot.notify.deliveries import Delivery, Subscription
 from bot.notify.notices import Action
 from bot.notify.ports import Target
 from bot.preferences import PreferenceChange, applied
+from bot.report_counts import ReportCounts
 from bot.settings import Settings
 from bot.statuspage import components, recording
 from bot.store import Store
@@ -83,6 +86,8 @@ class Core:
         self._metrics = metrics
         self._on_queued = on_queued
         self._on_report = on_report
+        self._reports = ReportCounts(store, clock, REPORT_WINDOW)
+        self._answers = StatusAnswers()
 
     @property
     def settings(self) -> Settings:
@@ -115,13 +120,8 @@ class Core:
 
     async def _answer(self, command: Command, ctx: ChatContext) -> Answer:
         match command:
-            case Ask(symptom=symptom, minutes=minutes):
-                now = self._clock()
-                reports = await self._store.count_reporters(
-                    ctx.platform, ctx.workspace, now - REPORT_WINDOW
-                )
-                view = self._view_for(ctx)
-                return status_answer(view, advise(view, symptom, minutes, reports, now), now)
+            case Ask():
+                return self._ask(command, ctx)
             case Subscribe(components=names):
                 return await self._subscribe(names, ctx)
             case Unsubscribe():
@@ -143,14 +143,29 @@ class Core:
             case _:
                 assert_never(command)
 
-    def _view_for(self, ctx: ChatContext) -> StatusView:
-        """The shared view, plus the early warning that concerns the asker's team."""
-        view = self.view
+    async def load(self) -> None:
+        """Read what answers keep in memory (the report counts) before the first question."""
+        await self._reports.read()
+
+    def _ask(self, ask: Ask, ctx: ChatContext) -> StatusAnswer:
+        """From memory only: the view, the team's report count and the cached answers."""
+        now, shared = self._clock(), self.view
+        self._reports.refresh_for(shared)
+        reports = self._reports.count(ctx.platform, ctx.workspace, now)
+        warning = self._warning_for(ctx)
+        view = replace(shared, early_warning=warning) if warning else shared
+
+        def make() -> StatusAnswer:
+            return status_answer(view, advise(view, ask.symptom, ask.minutes, reports, now), now)
+
+        return self._answers.answer(shared, (ask, warning, reports), now, make)
+
+    def _warning_for(self, ctx: ChatContext) -> EarlyWarning | None:
+        """The early warning that concerns the asker's team, if any."""
         if self._watcher.warnings is None:
-            return view
+            return None
         scope = f"team:{ctx.platform}:{ctx.workspace or ''}"
-        warning = self._watcher.warnings.state.for_team(scope)
-        return replace(view, early_warning=warning) if warning else view
+        return self._watcher.warnings.state.for_team(scope)
 
     def learn_team(self, platform: str, workspace: str, channel: str | None = None) -> None:
         self._watcher.teams.learn(platform, workspace, channel)
@@ -249,7 +264,8 @@ class Core:
     async def _report(self, code: str | None, ctx: ChatContext) -> Answer:
         now = self._clock()
         await self._store.add_report(ctx.platform, ctx.workspace, ctx.user, code, now)
-        count = await self._store.count_reporters(ctx.platform, ctx.workspace, now - REPORT_WINDOW)
+        self._reports.noted(ctx.platform, ctx.workspace, ctx.user, now)
+        count = self._reports.count(ctx.platform, ctx.workspace, now)
         self._on_report()  # enough reports may raise an early warning: look now
         people = "1 person" if count == 1 else f"{count} people"
         return TextAnswer(

@@ -1,9 +1,12 @@
 """Inbound Slack: the slash command, the share button, mentions, and uninstall events.
 
 The text Slack sends goes to the core's grammar (``core.parse``) and every answer comes from
-the core (``core.answer``), which reads memory and the database and never fetches the feed,
-so the slash command is answered inside the ``ack`` well within Slack's three seconds. Slack
-redelivers an event it thinks we missed; a mention we already answered is not answered again.
+the core (``core.answer``), which never fetches the feed (a status answer comes from memory
+alone), so the slash command is answered inside the ``ack`` well within Slack's three seconds.
+The app runs with ``process_before_response``: bolt answers the HTTP request when a listener
+returns, so listeners return right after ``ack()`` and leave the rest (the channel note, a late
+answer, a mention's reply, an uninstall's clean-up) to background tasks. Slack redelivers an
+event it thinks we missed; a mention we already answered is not answered again.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import asyncio
 import html
 import logging
 import re
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -35,6 +38,8 @@ OnRevoked = Callable[[str, str], Awaitable[None]]
 
 def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
     """Attach every listener to the bolt ``app``."""
+    later = _Background()
+    rendered = _Rendered()
 
     @app.command(COMMAND)
     async def slash_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
@@ -54,25 +59,28 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
         except TimeoutError:
             # Slack gives up after 3 s; say we are on it and answer through response_url.
             await ack(text="⏳ Checking…", response_type="ephemeral")
-            late = await _answer_or_none(pending)
-            if late is not None:
-                await respond(**_private(late, asked, words), response_type="ephemeral")
+            later.run(_answer_late(pending, asked, words, respond))
             return
         except Exception:
             log.exception("the core failed to answer a Slack command")
             await ack(text=SORRY, response_type="ephemeral")
             return
-        await ack(**_private(answer, asked, words), response_type="ephemeral")
+        await ack(**rendered.private(answer, asked, words), response_type="ephemeral")
         if isinstance(answer, TextAnswer | AlertsAnswer) and answer.channel_note:
-            await respond(
-                **render.note_message(answer.channel_note),
-                response_type="in_channel",
-                replace_original=False,
+            later.run(
+                respond(
+                    **render.note_message(answer.channel_note),
+                    response_type="in_channel",
+                    replace_original=False,
+                )
             )
 
     @app.action(render.SHARE_ACTION)
     async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
+        later.run(_share(body, respond))
+
+    async def _share(body: dict[str, Any], respond: AsyncRespond) -> None:
         actions = body.get("actions") or [{}]
         asked = core.parse(_words(str(actions[0].get("value") or "")))
         if not _shareable(asked):
@@ -105,6 +113,11 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
     ) -> None:
         if not seen.first(str(body.get("event_id") or "")):
             return  # Slack's retry of an event we already answered
+        later.run(_reply_to_mention(event, context, client))
+
+    async def _reply_to_mention(
+        event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
         channel = str(event.get("channel", ""))
         ctx = ChatContext(
             platform="slack",
@@ -135,12 +148,51 @@ def register(app: AsyncApp, core: CoreAPI, on_revoked: OnRevoked) -> None:
     @app.event("app_uninstalled")
     async def uninstalled(context: AsyncBoltContext) -> None:
         if context.team_id:
-            await on_revoked(context.team_id, "app_uninstalled")
+            later.run(on_revoked(context.team_id, "app_uninstalled"))
 
     @app.event("tokens_revoked")
     async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if context.team_id and (event.get("tokens") or {}).get("bot"):
-            await on_revoked(context.team_id, "tokens_revoked")
+            later.run(on_revoked(context.team_id, "tokens_revoked"))
+
+
+class _Background:
+    """Work a listener starts and does not wait for: kept referenced until done, its failure
+    logged (nobody awaits it)."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Future[Any]] = set()
+
+    def run(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._running.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a Slack listener's background work failed", exc_info=task.exception())
+
+
+class _Rendered:
+    """The asker's copy of the last answers, rendered once: the core hands out the same answer
+    object while nothing in it changes (a burst of the same question during an outage)."""
+
+    SIZE: Final = 64
+
+    def __init__(self) -> None:
+        self._messages: OrderedDict[tuple[int, str], tuple[Answer, dict[str, Any]]] = OrderedDict()
+
+    def private(self, answer: Answer, asked: Command, words: str) -> dict[str, Any]:
+        key = (id(answer), words)
+        found = self._messages.get(key)
+        if found is not None and found[0] is answer:
+            return found[1]
+        message = _private(answer, asked, words)
+        self._messages[key] = (answer, message)  # the answer is kept, so its id is not reused
+        if len(self._messages) > self.SIZE:
+            self._messages.popitem(last=False)
+        return message
 
 
 class _Seen:
@@ -180,9 +232,12 @@ def _words(text: str) -> str:
     return html.unescape(text).strip() if "&" in text else text.strip()
 
 
-async def _answer_or_none(pending: asyncio.Future[Answer]) -> Answer | None:
+async def _answer_late(
+    pending: asyncio.Future[Answer], asked: Command, words: str, respond: AsyncRespond
+) -> None:
     try:
-        return await pending
+        late = await pending
     except Exception:
         log.exception("the core failed to answer a Slack command")
-        return None
+        return
+    await respond(**_private(late, asked, words), response_type="ephemeral")

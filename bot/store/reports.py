@@ -64,6 +64,17 @@ class Reports(Database):
             if len(who) >= at_least
         ]
 
+    async def reporters_since(self, since: datetime) -> list[tuple[str, str, str, datetime]]:
+        """(platform, workspace, user, their latest report) of everyone who reported since."""
+        r = t.reports.c
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(r.platform, r.workspace, r.user_id, sa.func.max(r.reported_at))
+                .where(r.reported_at >= since)
+                .group_by(r.platform, r.workspace, r.user_id)
+            )
+            return [(p, w, u, at) for p, w, u, at in rows]
+
     async def count_reporters(self, platform: str, workspace: str | None, since: datetime) -> int:
         """Distinct people of one team who reported since ``since``."""
         async with self.engine.connect() as conn:

@@ -19,6 +19,7 @@ from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
 from bot.notify.ports import PermanentDeliveryError
 from bot.settings import Settings
+from bot.store import Store
 from fakes.statuspage import FakeStatuspage, scenario_steps
 from tests.integration.helpers import Wired, wired
 
@@ -134,6 +135,76 @@ async def test_reports_are_counted_per_team_and_change_the_advice(bot: tuple[Cor
     assert isinstance(other_team, StatusAnswer)
     assert same_team.advice.team_reports == 2
     assert other_team.advice.team_reports == 0
+
+
+async def test_reports_made_in_another_replica_count_from_the_next_view(
+    bot: tuple[Core, Wired], statuspage: FakeStatuspage
+) -> None:
+    core, w = bot
+    team = ChatContext("slack", "C5", "U9", workspace="T1")
+    await core.load()
+    await w.store.add_report("slack", "T1", "U4", "503", utc_now())  # another replica's
+    before = await core.handle("503", team)
+    statuspage.set_step(scenario_steps("api-elevated-errors")[2])
+    await w.watcher.poll()  # a new view: the counts are read again, in the background
+    await core.handle("503", team)
+    await asyncio.sleep(0.2)
+    after = await core.handle("503", team)
+    assert isinstance(before, StatusAnswer)
+    assert isinstance(after, StatusAnswer)
+    assert (before.advice.team_reports, after.advice.team_reports) == (0, 1)
+
+
+async def test_the_same_question_is_answered_once_until_something_in_it_changes(
+    bot: tuple[Core, Wired], statuspage: FakeStatuspage
+) -> None:
+    core, w = bot
+    first = await core.handle("503", ADMIN)
+    assert await core.handle("503", MEMBER) is first  # same team, same words, same view
+    other_words = await core.handle("overloaded", ADMIN)
+    assert other_words is not first
+    await core.handle("report 503", ADMIN)
+    reported = await core.handle("503", MEMBER)
+    assert reported is not first  # a new report
+    assert isinstance(reported, StatusAnswer)
+    assert reported.advice.team_reports == 1
+    statuspage.set_step(scenario_steps("api-elevated-errors")[2])
+    await w.watcher.poll()
+    assert await core.handle("503", MEMBER) is not reported  # a new view
+
+
+async def test_an_answer_is_made_again_when_an_age_in_its_text_changes(
+    bot: tuple[Core, Wired],
+) -> None:
+    _, w = bot
+    now = [utc_now()]
+    core = Core(Settings(), w.store, w.watcher, web.Application(), lambda: now[0], Metrics(), noop)
+    first = await core.handle("", ADMIN)
+    now[0] += timedelta(seconds=20)  # "checked just now" still
+    assert await core.handle("", ADMIN) is first
+    now[0] += timedelta(minutes=2)  # "checked 2 min ago"
+    later = await core.handle("", ADMIN)
+    assert later is not first
+    assert isinstance(later, StatusAnswer)
+    assert later.now == now[0]
+
+
+async def test_a_status_answer_never_waits_on_the_database(bot: tuple[Core, Wired]) -> None:
+    """The database is away (nothing listens at its address): the status is still answered,
+    from the view and the counts in memory."""
+    _, w = bot
+    away = Store.open("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    core = Core(Settings(), away, w.watcher, web.Application(), utc_now, Metrics(), noop)
+    try:
+        answer = await asyncio.wait_for(core.handle("503", ADMIN), 1.0)
+    finally:
+        await away.close()
+    assert isinstance(answer, StatusAnswer)
+    assert answer.incidents
+
+
+def noop() -> None:
+    return None
 
 
 async def _until(check: object, timeout: float = 5.0) -> None:
