@@ -198,7 +198,7 @@ async def test_a_row_claimed_by_a_dead_replica_holds_its_channel_until_the_lease
     [head] = [h for h in await store.due_heads(utc_now()) if h.target == A]
     assert await store.claim(head, "replica-that-died", utc_now(), timedelta(seconds=60))
     chat = RecordingChat()
-    await Dispatcher(store, {"slack": chat}, utc_now, Metrics(), owner="alive").drain(timeout=1)
+    await Dispatcher(store, {"slack": chat}, utc_now, Metrics(), owner="alive").drain(timeout=10)
     held = [s.target for s in chat.sent]
     later = Dispatcher(store, {"slack": chat}, lambda: utc_now() + timedelta(seconds=61), Metrics())
     await later.drain()
