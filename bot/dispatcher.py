@@ -34,7 +34,7 @@ from bot.notify.ports import (
     ThreadGoneError,
     TransientDeliveryError,
 )
-from bot.pacing import platform_pacer
+from bot.pacing import PLATFORM_PACE, platform_pacer
 from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,6 @@ whole window's sends start together when it opens; the other half of the places 
 the other platforms' channels."""
 IDLE_WAKE_SECONDS: Final = 5.0
 BUSY_WAKE_SECONDS: Final = 1.0
-PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.0)}
-"""Sends per platform (``count``, ``per`` seconds) across all its channels. Discord allows a
-bot 50 requests per second (discord.com/developers/docs/topics/rate-limits); discord.py does
-not pace that, it only waits after a 429, and 10,000 refused requests in 10 minutes get the
-address banned for an hour. ``Pacer`` counts each send from its answer: no margin needed."""
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -156,9 +151,7 @@ class Dispatcher:
             for head in heads:
                 key = head.target.key
                 if key not in self._busy:
-                    task = asyncio.create_task(
-                        self._channel_worker(head), name=f"deliver {head.target}"
-                    )
+                    task = asyncio.create_task(self._deliver(head), name=f"deliver {head.target}")
                     self._busy[key] = task
                     self._platform_of[key] = head.target.platform
                     task.add_done_callback(self._forget)
@@ -210,14 +203,10 @@ class Dispatcher:
             return IDLE_WAKE_SECONDS
         return min(IDLE_WAKE_SECONDS, max(0.05, (due - now).total_seconds()))
 
-    async def _channel_worker(self, head: OutboxRow) -> None:
-        """One channel's next notice, claimed by ``claim_due``. When it is sent the worker ends
-        and the loop, woken, claims the channel's next one with every other channel's: one
-        transaction for many heads, instead of one per channel to ask whether it has more."""
-        await self._deliver(head)
-
     async def _deliver(self, row: OutboxRow) -> None:
-        """Send one claimed row and record how it went."""
+        """One channel's worker: send its claimed row and record how it went. It then ends,
+        and the loop, woken, claims the channel's next row with every other channel's: one
+        transaction for many heads, not one per channel to ask whether it has more."""
         adapter = self._adapters.get(row.target.platform)
         if adapter is None:
             await self._store.mark_retry(

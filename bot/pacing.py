@@ -9,10 +9,16 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Final, Protocol
 
 log = logging.getLogger(__name__)
+
+PLATFORM_PACE: Final[Mapping[str, tuple[int, float]]] = {"discord": (50, 1.0)}
+"""Sends per platform (``count``, ``per`` seconds) across all its channels. Discord allows a
+bot 50 requests per second (discord.com/developers/docs/topics/rate-limits); discord.py does
+not pace that, it only waits after a 429, and 10,000 refused requests in 10 minutes get the
+address banned for an hour. ``Pacer`` counts each send from its answer: no margin needed."""
 
 SHARED_PACE_MARGIN: Final = 1.05
 """The shared window counts a send from its grant, not its answer (that would be a second

@@ -144,12 +144,12 @@ async def test_reports_made_in_another_replica_count_from_the_next_view(
     team = ChatContext("slack", "C5", "U9", workspace="T1")
     await core.load()
     await w.store.add_report("slack", "T1", "U4", "503", utc_now())  # another replica's
-    before = await core.handle("503", team)
+    before = await core.answer(core.parse("503"), team)
     statuspage.set_step(scenario_steps("api-elevated-errors")[2])
     await w.watcher.poll()  # a new view: the counts are read again, in the background
-    await core.handle("503", team)
+    await core.answer(core.parse("503"), team)
     await asyncio.sleep(0.2)
-    after = await core.handle("503", team)
+    after = await core.answer(core.parse("503"), team)
     assert isinstance(before, StatusAnswer)
     assert isinstance(after, StatusAnswer)
     assert (before.advice.team_reports, after.advice.team_reports) == (0, 1)
@@ -159,18 +159,18 @@ async def test_the_same_question_is_answered_once_until_something_in_it_changes(
     bot: tuple[Core, Wired], statuspage: FakeStatuspage
 ) -> None:
     core, w = bot
-    first = await core.handle("503", ADMIN)
-    assert await core.handle("503", MEMBER) is first  # same team, same words, same view
-    other_words = await core.handle("overloaded", ADMIN)
+    first = await core.answer(core.parse("503"), ADMIN)
+    assert await core.answer(core.parse("503"), MEMBER) is first  # same team, same words, same view
+    other_words = await core.answer(core.parse("overloaded"), ADMIN)
     assert other_words is not first
-    await core.handle("report 503", ADMIN)
-    reported = await core.handle("503", MEMBER)
+    await core.answer(core.parse("report 503"), ADMIN)
+    reported = await core.answer(core.parse("503"), MEMBER)
     assert reported is not first  # a new report
     assert isinstance(reported, StatusAnswer)
     assert reported.advice.team_reports == 1
     statuspage.set_step(scenario_steps("api-elevated-errors")[2])
     await w.watcher.poll()
-    assert await core.handle("503", MEMBER) is not reported  # a new view
+    assert await core.answer(core.parse("503"), MEMBER) is not reported  # a new view
 
 
 async def test_an_answer_is_made_again_when_an_age_in_its_text_changes(
@@ -179,11 +179,11 @@ async def test_an_answer_is_made_again_when_an_age_in_its_text_changes(
     _, w = bot
     now = [utc_now()]
     core = Core(Settings(), w.store, w.watcher, web.Application(), lambda: now[0], Metrics(), noop)
-    first = await core.handle("", ADMIN)
+    first = await core.answer(core.parse(""), ADMIN)
     now[0] += timedelta(seconds=20)  # "checked just now" still
-    assert await core.handle("", ADMIN) is first
+    assert await core.answer(core.parse(""), ADMIN) is first
     now[0] += timedelta(minutes=2)  # "checked 2 min ago"
-    later = await core.handle("", ADMIN)
+    later = await core.answer(core.parse(""), ADMIN)
     assert later is not first
     assert isinstance(later, StatusAnswer)
     assert later.now == now[0]
@@ -196,7 +196,7 @@ async def test_a_status_answer_never_waits_on_the_database(bot: tuple[Core, Wire
     away = Store.open("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
     core = Core(Settings(), away, w.watcher, web.Application(), utc_now, Metrics(), noop)
     try:
-        answer = await asyncio.wait_for(core.handle("503", ADMIN), 1.0)
+        answer = await asyncio.wait_for(core.answer(core.parse("503"), ADMIN), 1.0)
     finally:
         await away.close()
     assert isinstance(answer, StatusAnswer)

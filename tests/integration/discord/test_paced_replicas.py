@@ -11,11 +11,12 @@ import pytest
 
 from adapters.discord import DiscordAdapter
 from bot.clock import utc_now
-from bot.dispatcher import PLATFORM_PACE, Dispatcher
+from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action
 from bot.notify.ports import Target
+from bot.pacing import PLATFORM_PACE
 from bot.store import Store
 from fakes.discord_api import GUILD_ID, FakeDiscord
 from tests.integration.discord.messages import start_notice

@@ -76,7 +76,7 @@ async def test_one_connection_serves_many_messages(
 ) -> None:
     """A fan-out to many channels of a workspace: one client, its connection kept alive."""
     for n in range(5):
-        await delivery.post(Target("slack", f"C0ALERTS{n}", TEAM_ID), notice())
+        await delivery.post(Target("slack", f"C0ALERTS{n}", TEAM_ID), notice(), fresh_attempt())
     calls = slack.calls_to("chat.postMessage")
     assert len(calls) == 5
     assert len({c.peer for c in calls}) == 1

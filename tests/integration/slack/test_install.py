@@ -97,9 +97,9 @@ async def test_a_reinstall_here_is_used_at_once(oauth_bot: Bot) -> None:
     """The token is kept between messages, and forgotten when an install is saved."""
     target = Target("slack", "C0ALERTS1", OTHER_TEAM)
     await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
-    await delivery(oauth_bot).post(target, NOTICE)
+    await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
     await install(oauth_bot, OTHER_TEAM, "xoxb-other-team-reinstalled")
-    await delivery(oauth_bot).post(target, NOTICE)
+    await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
     tokens = [c.token for c in oauth_bot.slack.calls_to("chat.postMessage")]
     assert tokens == [OTHER_TOKEN, "xoxb-other-team-reinstalled"]
 
@@ -112,7 +112,7 @@ async def test_a_token_replaced_by_another_replica_is_retried_not_revoked(
     target = Target("slack", "C0ALERTS1", OTHER_TEAM)
     await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
     await oauth_bot.command("subscribe", team=OTHER_TEAM, channel="C0ALERTS1")
-    await delivery(oauth_bot).post(target, NOTICE)
+    await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
     other_replica = Installations.for_oauth(None, "1111.2222", oauth_bot.app.store.engine)
     assert other_replica.store is not None
     newer = await other_replica.store.async_find_bot(enterprise_id=None, team_id=OTHER_TEAM)
@@ -123,8 +123,8 @@ async def test_a_token_replaced_by_another_replica_is_retried_not_revoked(
     oauth_bot.slack.tokens["xoxb-other-team-rotated"] = OTHER_TEAM
     oauth_bot.slack.revoked.add(OTHER_TOKEN)
     with pytest.raises(TransientDeliveryError, match="replaced"):
-        await delivery(oauth_bot).post(target, NOTICE)
-    await delivery(oauth_bot).post(target, NOTICE)
+        await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
+    await delivery(oauth_bot).post(target, NOTICE, fresh_attempt())
     tokens = [c.token for c in oauth_bot.slack.calls_to("chat.postMessage")]
     assert tokens == [OTHER_TOKEN, OTHER_TOKEN, "xoxb-other-team-rotated"]
     assert await oauth_bot.app.store.subscription(target) is not None
