@@ -263,6 +263,8 @@ class CountingProxy:
                 self._pipe(reader, up_writer, outbound=True),
                 self._pipe(up_reader, writer, outbound=False),
             )
+        except asyncio.CancelledError:
+            pass  # the relay closing under a kept-alive connection: nothing to report
         finally:
             self._tasks.discard(task)
 

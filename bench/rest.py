@@ -81,7 +81,7 @@ async def run(cfg: Config) -> list[Figure]:
             "bytes per poll, unchanged page",
             per_poll,
             "B",
-            note=f"{not_modified:.0f} answered 304; {opened} TCP connections for {polls:.0f} polls",
+            note=f"{not_modified:.0f} answered 304; {opened} new connections in {polls:.0f} polls",
         ),
         Figure(
             SECTION,
