@@ -247,6 +247,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
+        self.hold_responses: asyncio.Event | None = None
+        """When set, posts to a ``response_url`` wait for it (a slow Slack)."""
         self.channels: dict[str, Channel] = {}
         self.tokens: dict[str, str] = {BOT_TOKEN: TEAM_ID}
         self.revoked: set[str] = set()
@@ -400,7 +402,10 @@ class FakeSlack:
     # --- HTTP -------------------------------------------------------------------------
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append((request.match_info["id"], await request.json()))
+        body = await request.json()
+        if self.hold_responses is not None:
+            await self.hold_responses.wait()
+        self.responses.append((request.match_info["id"], body))
         return web.Response(text="ok", content_type="text/plain")
 
     async def _api(self, request: web.Request) -> web.Response:

@@ -58,6 +58,18 @@ async def test_a_code_with_minutes_gets_the_advice_for_that_long(bot: Bot) -> No
     assert "now check your side" in shown
 
 
+async def test_the_answer_does_not_wait_for_the_channel_note(bot: Bot) -> None:
+    """bolt answers the HTTP request when the listener returns: the note to the channel goes
+    through ``response_url`` in the background, and a slow Slack there delays nothing."""
+    bot.slack.hold_responses = asyncio.Event()
+    answer = await asyncio.wait_for(bot.command("subscribe"), 10)  # held forever if it waited
+    assert "✅ Subscribed" in answer["text"]
+    assert not bot.slack.responses  # the note is still on its way
+    bot.slack.hold_responses.set()
+    await eventually(lambda: bool(bot.slack.responses))
+    assert "alice subscribed this channel" in bot.slack.responses[0][1]["text"]
+
+
 async def test_subscribe_confirms_privately_and_tells_the_channel(bot: Bot) -> None:
     answer = await bot.command("subscribe")
     assert answer["response_type"] == "ephemeral"
