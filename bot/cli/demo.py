@@ -36,7 +36,7 @@ async def run_demo(settings: Settings, speed: float) -> int:
         )
         app = build_app(demo_settings, "demo", feed_transport=page.transport)
         print(
-            f"Replaying a recorded incident in about {WHOLE_REPLAY_SECONDS / speed:.0f} s. "
+            f"Replaying a recorded incident {_how_long(WHOLE_REPLAY_SECONDS / speed)}. "
             "Every notice is marked TEST; nothing here is real.",
             flush=True,
         )
@@ -51,3 +51,12 @@ async def run_demo(settings: Settings, speed: float) -> int:
             await app.stop()
     print("Demo over. `is-claude-down watch` watches the real page.", flush=True)
     return 0
+
+
+def _how_long(seconds: float) -> str:
+    """``in about 20 s``, ``in about 2 min``; a fast replay is ``in a moment``, never ``0 s``."""
+    if seconds < 1.5:
+        return "in a moment"
+    if seconds < 90:
+        return f"in about {seconds:.0f} s"
+    return f"in about {seconds / 60:.0f} min"
