@@ -107,8 +107,8 @@ def lookalikes(names: Iterable[str]) -> dict[str, str]:
     for name in names:
         if name in known or len(name) < _SHORTEST or not name.isupper():
             continue
-        if any(ours in name for ours in known):
-            continue
+        if any(name.endswith(f"_{ours}") for ours in known):
+            continue  # another program's variable, named after ours
         cut_short = [ours for ours in known if ours.startswith(f"{name}_")]
         close = (
             cut_short
