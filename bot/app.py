@@ -65,13 +65,16 @@ class BotApp:
 
     async def start(self) -> None:
         """Raises ``DatabaseUnusable``, with everything closed again, when the database
-        cannot be opened: nothing else has started then."""
+        cannot be reached or opened: nothing else has started then. (A schema newer than
+        this version fails in ``migrate``, as any other start-up error.)"""
         try:
-            await self.store.migrate()
+            async with self.store.engine.connect():
+                pass
         except Exception as error:  # any driver's refusal: the database cannot be used
-            log.debug("database migration failed", exc_info=True)
+            log.debug("cannot connect to the database", exc_info=True)
             await self._close_connections()
             raise DatabaseUnusable(describe(self.settings.database_url, error)) from error
+        await self.store.migrate()
         if not self.store.shared:
             await self.store.release_claims()  # left by a crash of this single process
         await self.watcher.load()
