@@ -62,6 +62,7 @@ class BotApp:
     port: int | None = None
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _started: bool = False
 
     async def start(self) -> None:
         """Raises ``DatabaseUnusable``, with everything closed again, when the database
@@ -91,6 +92,7 @@ class BotApp:
             self._tasks.append(asyncio.create_task(self._probe_forever(), name="probe"))
         if self.mode != "demo":
             self.schedule.start()
+        self._started = True
         log.info(
             "watching %s every %gs",
             self.settings.status_page_url,
@@ -109,7 +111,8 @@ class BotApp:
 
     async def stop(self) -> None:
         """Finish the poll and the deliveries in flight, then close everything, all within
-        ``STOP_DEADLINE_SECONDS`` (under the 30 s a container or systemd grants)."""
+        ``STOP_DEADLINE_SECONDS`` (under the 30 s a container or systemd grants). Also after
+        a ``start`` that was cancelled midway (Ctrl-C while starting)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STOP_DEADLINE_SECONDS
 
@@ -117,15 +120,17 @@ class BotApp:
             return max(0.1, min(at_most, deadline - loop.time()))
 
         await self.schedule.stop(left(10.0))
-        try:
-            await self.dispatcher.drain(timeout=left(3.0))
-        except Exception:  # the database may be away; what is queued stays queued
-            log.warning("could not finish the deliveries in flight", exc_info=True)
+        if self._started:  # not after a start cut short: the schema may not even exist
+            try:
+                await self.dispatcher.drain(timeout=left(3.0))
+            except Exception:  # the database may be away; what is queued stays queued
+                log.warning("could not finish the deliveries in flight", exc_info=True)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.dispatcher.close()
-        await self.lease.release()
+        if self._started:
+            await self.dispatcher.close()
+            await self.lease.release()
         for adapter in reversed(self.adapters):
             try:
                 await asyncio.wait_for(adapter.stop(), left(10.0))

@@ -23,11 +23,25 @@ EXIT_NOT_STARTED = 1
 
 
 async def run_forever(settings: Settings, mode: Literal["watch", "serve"]) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # first: Ctrl-C at any moment stops cleanly
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    every = f"{settings.poll_interval_seconds:g} s"
     if mode == "watch":
         print(
-            f"Watching {settings.status_page_url} every {settings.poll_interval_seconds:g} s; "
+            f"Watching {settings.status_page_url} every {every}; "
             "notices print here as they happen (Ctrl-C stops).",
             flush=True,
+        )
+    else:
+        log.info(
+            "starting: the HTTP server on %s:%s, watching %s every %s",
+            settings.host,
+            settings.port,
+            settings.status_page_url,
+            every,
         )
     from bot.app import build_app  # the whole bot: imported only when it runs
     from bot.store.problems import DatabaseUnusable
@@ -35,21 +49,25 @@ async def run_forever(settings: Settings, mode: Literal["watch", "serve"]) -> in
     app = build_app(settings, mode)
     if mode == "watch":
         app.watcher.after_poll.append(_FirstRead(settings.poll_interval_seconds))
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
+    starting = asyncio.create_task(app.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():  # stopped while starting (a slow database or chat platform)
+        starting.cancel()
     try:
-        await app.start()
+        await starting
+    except asyncio.CancelledError:
+        pass
     except DatabaseUnusable as error:
+        stopping.cancel()
         print(f"{PROG}: configuration error: DATABASE_URL: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except Exception as error:
+        stopping.cancel()
         log.error("could not start: %s", error)
         await app.stop()
         return EXIT_NOT_STARTED
-    await stop.wait()
+    await stopping
     log.info("stopping")
     await app.stop()
     log.info("stopped")

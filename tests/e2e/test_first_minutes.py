@@ -62,6 +62,18 @@ def test_watch_prints_the_state_after_the_first_read_before_any_notice(
     assert any("incident started notice sent to console:stdout" in line for line in bot.stderr)
 
 
+def test_ctrl_c_while_watch_is_still_starting_stops_it_cleanly(
+    statuspage: FakeStatuspage, tmp_path: Path
+) -> None:
+    bot = BotProcess(["watch"], bot_env(STATUS_PAGE_URL=statuspage.url), tmp_path)
+    try:
+        bot.wait_for(lambda: len(bot.stdout) >= 1, what="the first line")
+        assert bot.interrupt() == 0  # the first line is out; the bot may still be starting
+    finally:
+        bot.close()
+    assert not [line for line in bot.stderr if "Traceback" in line or "Error" in line]
+
+
 def test_a_misspelt_variable_is_named_with_the_one_it_resembles(tmp_path: Path) -> None:
     env = bot_env(STATUSPAGE_URL="https://status.example.com", POLL_INTERVAL="60")
     done = run(["config"], env, tmp_path)
