@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Final, NoReturn
 
@@ -14,6 +15,7 @@ from bot.variables import VARIABLES
 EXIT_USAGE: Final = 64
 EXIT_CONFIG: Final = 78
 PROG: Final = "is-claude-down"
+WIDTH: Final = 88
 
 _RUNNING_EXITS = (
     "exit codes:\n"
@@ -60,18 +62,34 @@ class _Parser(argparse.ArgumentParser):
 def variables_text(names: Sequence[str] | None = None, title: str = "variables") -> str:
     """The variables named (all when None), each with its default and meaning."""
     chosen = [v for v in VARIABLES if names is None or v.name in names]
-    width = max(len(v.name) for v in chosen) + 2
+    width = max(len(v.name) for v in chosen) + 4
     lines = [f"{title}:"]
     for v in chosen:
-        lines.append(f"  {v.name.ljust(width)}{v.meaning} (default: {v.default})")
+        default = "" if v.default == "none" else f" (default: {v.default})"
+        lines.append(
+            textwrap.fill(
+                f"{v.meaning}{default}",
+                WIDTH,
+                initial_indent=f"  {v.name}".ljust(width),
+                subsequent_indent=" " * width,
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(lines)
+
+
+def _said(text: str) -> str:
+    """A description, wrapped (the raw formatter keeps the epilog's own lines)."""
+    return textwrap.fill(text, WIDTH)
 
 
 def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and each command's own (for an error in that command's usage)."""
     top = _Parser(
         prog=PROG,
-        description="Is Claude down, and what should I do? Watches the Anthropic status page.",
+        description=_said(
+            "Is Claude down, and what should I do? Watches the Anthropic status page."
+        ),
         epilog=f"`{PROG} COMMAND --help` says more about each command.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -82,8 +100,10 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     status = sub.add_parser(
         "status",
         help="check the status page once and advise",
-        description="Read the status page once; print the verdict, the open incidents and "
-        "what to do about the error you see.",
+        description=_said(
+            "Read the status page once; print the verdict, the open incidents and "
+            "what to do about the error you see."
+        ),
         epilog=variables_text(("STATUS_PAGE_URL", "FEED_TIMEOUT_SECONDS", "DATABASE_URL"))
         + "\n\nexit codes:\n  0 operational, 1 degraded, 2 outage, 3 unknown (the page "
         "cannot be read),\n  64 bad arguments, 78 bad configuration\n\n"
@@ -102,18 +122,22 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     commands["watch"] = sub.add_parser(
         "watch",
         help="poll on a schedule and print every notice",
-        description="Poll the status page on a schedule and print here every notice: "
-        "incident start, update and resolution, component change, maintenance, status page "
-        "lost and back. Says at once what it watches; needs no chat credentials.",
+        description=_said(
+            "Poll the status page on a schedule and print here every notice: "
+            "incident start, update and resolution, component change, maintenance, status page "
+            "lost and back. Says at once what it watches; needs no chat credentials."
+        ),
         epilog=variables_text(_WATCH_VARIABLES) + "\n\n" + _RUNNING_EXITS,
         formatter_class=raw,
     )
     commands["serve"] = sub.add_parser(
         "serve",
         help="the whole bot: watcher, HTTP server, chat adapters",
-        description="The whole bot: the watcher, the HTTP server, and every chat adapter "
-        "whose credentials are set (it logs which are off, and what turns each on). With "
-        "none, it is `watch` plus the HTTP server.",
+        description=_said(
+            "The whole bot: the watcher, the HTTP server, and every chat adapter "
+            "whose credentials are set (it logs which are off, and what turns each on). With "
+            "none, it is `watch` plus the HTTP server."
+        ),
         epilog=variables_text(
             _SERVE_VARIABLES,
             title=f"variables (besides those of `watch --help`; `{PROG} config --help` lists all)",
@@ -127,10 +151,12 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     commands["config"] = sub.add_parser(
         "config",
         help="print the effective configuration, secrets redacted",
-        description="Print the effective configuration as JSON (environment variables, and a "
-        ".env file in this folder); every secret shows only whether it is set. Warns about "
-        "variables that look like these but are not (STATUSPAGE_URL for STATUS_PAGE_URL). "
-        "Each secret may also be given as a file: NAME_FILE=/path.",
+        description=_said(
+            "Print the effective configuration as JSON (environment variables, and a "
+            ".env file in this folder); every secret shows only whether it is set. Warns about "
+            "variables that look like these but are not (STATUSPAGE_URL for STATUS_PAGE_URL). "
+            "Each secret may also be given as a file: NAME_FILE=/path."
+        ),
         epilog=variables_text()
         + "\n\nexit codes:\n  0 valid, 78 invalid (the message names the variable)",
         formatter_class=raw,
@@ -138,10 +164,12 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     demo = sub.add_parser(
         "demo",
         help="replay a recorded incident, marked as a test",
-        description="Replay a recorded incident (start, updates, resolution, a maintenance) "
-        "through the real pipeline in about 20 seconds, to this terminal and every alert "
-        "target of ALERT_CHANNELS; every notice is marked TEST. Uses a database of its own "
-        "and needs no network besides the chat platforms.",
+        description=_said(
+            "Replay a recorded incident (start, updates, resolution, a maintenance) "
+            "through the real pipeline in about 20 seconds, to this terminal and every alert "
+            "target of ALERT_CHANNELS; every notice is marked TEST. Uses a database of its own "
+            "and needs no network besides the chat platforms."
+        ),
         epilog="exit codes:\n  0 done, 64 bad arguments, 78 bad configuration",
         formatter_class=raw,
     )
