@@ -136,7 +136,9 @@ def test_a_database_that_cannot_be_opened_is_one_line_and_exit_78(
     assert lines[0].startswith("is-claude-down: configuration error: DATABASE_URL: cannot open ")
     assert says in lines[0]
     assert "Traceback" not in done.stderr
-    assert len(done.stderr.splitlines()) <= 3, done.stderr  # the line, and the odd log line
+    others = done.stderr.splitlines()[:-1]  # the error is the last line; before it, INFO only
+    assert done.stderr.splitlines()[-1] == lines[0]
+    assert all(" INFO " in line for line in others), done.stderr
 
 
 def test_a_postgresql_url_without_its_driver_names_the_extra(tmp_path: Path) -> None:
