@@ -13,6 +13,8 @@ import signal
 import sys
 from typing import Literal
 
+from bot.ask.advisor import advise
+from bot.ask.status import status_answer
 from bot.cli.terminal import state_text, wants_colour
 from bot.cli.usage import EXIT_CONFIG, PROG
 from bot.detect.view import StatusView
@@ -89,9 +91,6 @@ class _FirstRead:
 
 
 def first_read_text(view: StatusView, every_seconds: float, *, colour: bool) -> str:
-    from bot.ask.advisor import advise
-    from bot.ask.status import status_answer
-
     if view.consecutive_failures:
         why = f" ({view.last_error})" if view.last_error else ""
         return f"Can't read the status page yet: retrying every {every_seconds:g} s{why}."
