@@ -14,15 +14,21 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bot.app import build_app
 from bot.settings import Settings
-from bot.statuspage import recording
 
 log = logging.getLogger(__name__)
 WHOLE_REPLAY_SECONDS = 20.0
 
 
 async def run_demo(settings: Settings, speed: float) -> int:
+    print(  # first, before the seconds the imports below take on a slow machine
+        f"Replaying a recorded incident {_how_long(WHOLE_REPLAY_SECONDS / speed)}. "
+        "Every notice is marked TEST; nothing here is real.",
+        flush=True,
+    )
+    from bot.app import build_app
+    from bot.statuspage import recording
+
     steps = recording.load()
     pause = WHOLE_REPLAY_SECONDS / len(steps) / speed
     page = recording.RecordedPage()
@@ -35,11 +41,6 @@ async def run_demo(settings: Settings, speed: float) -> int:
             statuspage_webhook_token=None,
         )
         app = build_app(demo_settings, "demo", feed_transport=page.transport)
-        print(
-            f"Replaying a recorded incident {_how_long(WHOLE_REPLAY_SECONDS / speed)}. "
-            "Every notice is marked TEST; nothing here is real.",
-            flush=True,
-        )
         await app.start()
         try:
             for step in steps:
