@@ -104,8 +104,7 @@ def test_serve_says_which_chat_adapters_are_off_and_what_turns_each_on(
     env = bot_env(STATUS_PAGE_URL=statuspage.url, PORT=str(free_port()), HOST="127.0.0.1")
     bot = BotProcess(["serve"], env, tmp_path)
     try:
-        bot.wait_for(lambda: any("watching" in line for line in bot.stderr), what="start")
-        assert bot.terminate() == 0
+        bot.wait_for(lambda: sum(" is off: " in line for line in bot.stderr) >= 2, 90, "both")
     finally:
         bot.close()
     log = "\n".join(bot.stderr)
