@@ -80,6 +80,8 @@ VARIABLES: Final = (
     ),
 )
 NAMES: Final = frozenset(v.name for v in VARIABLES)
+CLIENT_NAMES: Final = frozenset({"IS_CLAUDE_DOWN_URL", "REPORTER", "STATUSLINE_CACHE_SECONDS"})
+"""Read on a developer's machine by ``hook``, ``report`` and ``statusline`` (bot/cli/client.py)."""
 SECRET_NAMES: Final = tuple(v.name for v in VARIABLES if v.secret)
 
 CHAT_SWITCHES: Final[Mapping[str, str]] = {
@@ -95,7 +97,7 @@ _SHORTEST: Final = 5  # HOST, PORT, PROBE: too short to guess from without false
 
 def known_names() -> frozenset[str]:
     """Every name the bot reads, with the ``_FILE`` form of each secret."""
-    return NAMES | {f"{name}_FILE" for name in SECRET_NAMES}
+    return NAMES | CLIENT_NAMES | {f"{name}_FILE" for name in SECRET_NAMES}
 
 
 def lookalikes(names: Iterable[str]) -> dict[str, str]:

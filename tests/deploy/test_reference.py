@@ -21,7 +21,13 @@ from tests.deploy.tools import DEPLOY, REPO
 REFERENCE = REPO / "docs" / "reference.md"
 README = REPO / "README.md"
 OUTSIDE = re.compile(r"shared/|INTERFACE\.md|ARCHITECTURE\.md|/work/")
-NOT_OURS_BUT_READ = {"NO_COLOR"}  # a convention of terminals, read by the terminal output
+NOT_OURS_BUT_READ = {
+    "NO_COLOR",  # a convention of terminals, read by the terminal output
+    # a developer's machine: read by the client commands (bot/cli/client.py), not the bot
+    "IS_CLAUDE_DOWN_URL",
+    "REPORTER",
+    "STATUSLINE_CACHE_SECONDS",
+}
 
 
 def documents() -> list[str]:

@@ -54,6 +54,8 @@ def test_a_near_miss_is_matched_to_the_name_it_meant(written: str, meant: str) -
         "status_page_url",  # not how anyone spells an environment variable
         "STATUS_PAGE_URL",  # ours
         "SLACK_BOT_TOKEN_FILE",  # ours too
+        "IS_CLAUDE_DOWN_URL",  # the client commands'
+        "REPORT_TOKEN_FILE",
     ],
 )
 def test_other_programs_names_and_ours_are_not_flagged(other: str) -> None:
