@@ -180,7 +180,7 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     commands["hook"] = sub.add_parser(
         "hook",
         help="Claude Code's StopFailure hook: report a server-side failure",
-        description=(
+        description=_said(
             "For Claude Code's StopFailure hook: reads the hook's JSON on standard input and, "
             "for a server-side failure, reports it to the team's bot (IS_CLAUDE_DOWN_URL, "
             "REPORT_TOKEN). Prints nothing; always exits 0."
@@ -190,7 +190,7 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     report = sub.add_parser(
         "report",
         help="tell the team's bot you see a server-side failure",
-        description=(
+        description=_said(
             "Tell the team's bot (IS_CLAUDE_DOWN_URL, REPORT_TOKEN) that you see errors now; "
             "prints whether it was counted and how many reports it has in 10 minutes."
         ),
@@ -203,7 +203,7 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     commands["statusline"] = sub.add_parser(
         "statusline",
         help="one short line for Claude Code's status line",
-        description=(
+        description=_said(
             "One short line with the verdict for Claude Code's status line, from a cache at "
             "most STATUSLINE_CACHE_SECONDS old; always exits 0, within a second even offline."
         ),
