@@ -18,6 +18,7 @@ from bot import reports_route
 from bot.api import Adapter, PollerAware, discover
 from bot.clock import Clock, utc_now
 from bot.conversation import Core
+from bot.detect import feed_health
 from bot.detect.client_reports import ClientReports
 from bot.dispatcher import Dispatcher
 from bot.leader import PollerLease
@@ -34,6 +35,8 @@ from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
 from bot.store import Store
+from bot.store.problems import DatabaseUnusable, describe
+from bot.variables import CHAT_SWITCHES
 from bot.web import create_app
 
 log = logging.getLogger(__name__)
@@ -65,8 +68,19 @@ class BotApp:
     port: int | None = None
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _started: bool = False
 
     async def start(self) -> None:
+        """Raises ``DatabaseUnusable``, with everything closed again, when the database
+        cannot be reached or opened: nothing else has started then. (A schema newer than
+        this version fails in ``migrate``, as any other start-up error.)"""
+        try:
+            async with self.store.engine.connect():
+                pass
+        except Exception as error:  # any driver's refusal: the database cannot be used
+            log.debug("cannot connect to the database", exc_info=True)
+            await self._close_connections()
+            raise DatabaseUnusable(describe(self.settings.database_url, error)) from error
         await self.store.migrate()
         if not self.store.shared:
             await self.store.release_claims()  # left by a crash of this single process
@@ -75,20 +89,13 @@ class BotApp:
         await self.watcher.load()
         await self.core.load()
         await self._sync_static_targets()
+        if self.mode == "serve":  # first: /healthz answers while a chat platform is slow
+            await self._listen()
         for adapter in self.adapters:
             if self.store.shared and isinstance(adapter, PollerAware):
                 adapter.follow_poller()
             await adapter.start()
-            log.info("adapter %s started", adapter.name)
-        if self.mode == "serve":
-            self._runner = web.AppRunner(self.web_app, access_log=None)
-            await self._runner.setup()
-            site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
-            await site.start()
-            server = getattr(site, "_server", None)
-            sockets = getattr(server, "sockets", None) or []
-            self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
-            log.info("listening on http://%s:%s", self.settings.host, self.port)
+            log.debug("adapter %s started", adapter.name)
         self._tasks.append(asyncio.create_task(self.dispatcher.run(), name="dispatcher"))
         if self.prober is not None:
             self._tasks.append(asyncio.create_task(self._probe_forever(), name="probe"))
@@ -96,15 +103,27 @@ class BotApp:
             self._tasks.append(asyncio.create_task(self._read_community(), name="community"))
         if self.mode != "demo":
             self.schedule.start()
+        self._started = True
         log.info(
             "watching %s every %gs",
             self.settings.status_page_url,
             self.settings.poll_interval_seconds,
         )
 
+    async def _listen(self) -> None:
+        self._runner = web.AppRunner(self.web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+        await site.start()
+        server = getattr(site, "_server", None)
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
+        log.info("listening on http://%s:%s", self.settings.host, self.port)
+
     async def stop(self) -> None:
         """Finish the poll and the deliveries in flight, then close everything, all within
-        ``STOP_DEADLINE_SECONDS`` (under the 30 s a container or systemd grants)."""
+        ``STOP_DEADLINE_SECONDS`` (under the 30 s a container or systemd grants). Also after
+        a ``start`` that was cancelled midway (Ctrl-C while starting)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STOP_DEADLINE_SECONDS
 
@@ -112,15 +131,17 @@ class BotApp:
             return max(0.1, min(at_most, deadline - loop.time()))
 
         await self.schedule.stop(left(10.0))
-        try:
-            await self.dispatcher.drain(timeout=left(3.0))
-        except Exception:  # the database may be away; what is queued stays queued
-            log.warning("could not finish the deliveries in flight", exc_info=True)
+        if self._started:  # not after a start cut short: the schema may not even exist
+            try:
+                await self.dispatcher.drain(timeout=left(3.0))
+            except Exception:  # the database may be away; what is queued stays queued
+                log.warning("could not finish the deliveries in flight", exc_info=True)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.dispatcher.close()
-        await self.lease.release()
+        if self._started:
+            await self.dispatcher.close()
+            await self.lease.release()
         for adapter in reversed(self.adapters):
             try:
                 await asyncio.wait_for(adapter.stop(), left(10.0))
@@ -128,6 +149,9 @@ class BotApp:
                 log.exception("adapter %s did not stop cleanly", adapter.name)
         if self._runner is not None:
             await self._runner.cleanup()
+        await self._close_connections()
+
+    async def _close_connections(self) -> None:
         await self.feed.close()
         if self.prober is not None:
             await self.prober.close()
@@ -222,7 +246,7 @@ def build_app(
         store,
         feed,
         source=settings.status_page_url,
-        lost_after=settings.feed_lost_after_failures,
+        lost_after=feed_health.LOST_AFTER_FAILURES,
         clock=clock,
         metrics=metrics,
         on_queued=dispatcher.wake,
@@ -305,7 +329,10 @@ def _build_adapters(settings: Settings, core: Core, mode: Mode) -> list[Adapter]
             adapter = factory(settings, core)
             if adapter is not None:
                 adapters.append(adapter)
-                log.info("adapter %s configured", name)
+                log.info("%s is on", name)
+            elif mode == "serve":
+                switch = CHAT_SWITCHES.get(name, "set its variables")
+                log.info("%s is off: %s to turn it on", name, switch)
     if console is not None and (mode != "serve" or not adapters):
         built = console(settings, core)
         if built is not None:

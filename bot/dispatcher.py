@@ -239,7 +239,7 @@ class Dispatcher:
             return
         await self._sent.add((row, ref))
         self._count(row, "sent")
-        log.info("delivered %s (%s) to %s", row.event_id, row.action.value, row.target)
+        log.info("%s notice sent to %s", row.notice.kind.value.replace("_", " "), row.target)
 
     async def _send(self, adapter: ChatAdapter, row: OutboxRow) -> MessageRef | None:
         target, attempt = row.target, row.attempt
@@ -253,7 +253,7 @@ class Dispatcher:
             try:
                 await adapter.edit(target, root, notice)
             except ThreadGoneError:
-                log.info(
+                log.debug(
                     "thread root for %s in %s is gone; nothing to edit", notice.thread_key, target
                 )
             return None
@@ -263,7 +263,7 @@ class Dispatcher:
                     target, root, notice, attempt, broadcast=row.action is Action.BROADCAST
                 )
             except ThreadGoneError:
-                log.info(
+                log.debug(
                     "thread root for %s in %s was deleted; starting a new one",
                     notice.thread_key,
                     target,

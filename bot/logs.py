@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from bot.settings import Secret
+from bot.secret import Secret
 
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 

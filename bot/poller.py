@@ -86,6 +86,9 @@ class Watcher:
         self._health = FeedHealth()
         self.view = StatusView(source=source, snapshot=None, readable=False)
         self.polled_once = False
+        self.after_poll: list[Callable[[StatusView], None]] = []
+        """Told the new view after each poll, before its notices go out (``watch``'s
+        first line)."""
 
     async def load(self) -> None:
         """Pick up where the last run stopped (a restart mid-incident repeats nothing)."""
@@ -215,10 +218,12 @@ class Watcher:
         self.polled_once = True
         self._swap_view()
         self._check_default_components()
+        for listener in self.after_poll:
+            listener(self.view)
         for event in events:
             self._metrics.events.labels(type(event).__name__).inc()
             self._metrics.count_warning(event)
-            log.info("event %s", event.id)
+            log.debug("event %s", event.id)
         queued += released
         if queued:
             self._on_queued()

@@ -1,15 +1,16 @@
 """Configuration from the environment (and a ``.env`` file in the working directory).
 
-Every variable of the contract lives here once. Secrets may be given as ``NAME_FILE`` (a path
+Every variable is parsed here once; ``bot.variables`` is their table as users see it (names,
+defaults, meanings). Secrets may be given as ``NAME_FILE`` (a path
 whose contents are the secret) for container secrets; they are held in ``Secret`` so that no
 ``repr``, log line or ``config`` output can show them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -18,67 +19,20 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-SECRET_NAMES: Final = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_SECRET",
-    "DISCORD_BOT_TOKEN",
-    "STATUSPAGE_WEBHOOK_TOKEN",
-    "ANTHROPIC_API_KEY",
-    "REPORT_TOKEN",
-    "REDDIT_CLIENT_SECRET",
-    "GITHUB_TOKEN",
-)
-COMMUNITY_SOURCES: Final = ("reddit", "github")
-TARGET_PLATFORMS: Final = ("slack", "discord", "discord-webhook")
+from bot.alert_channels import TARGET_PLATFORMS, AlertChannel, parse_alert_channels
+from bot.community_variables import COMMUNITY_SOURCES, REPOSITORY, SUBREDDIT, matching, sources
+from bot.secret import Secret, redact_url_password
+from bot.variables import SECRET_NAMES, ConfigError, lookalikes
 
-
-class ConfigError(ValueError):
-    """A variable has a value we cannot use. The message names the variable."""
-
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
-        self.variable = variable
-
-
-class Secret:
-    """A string that never shows itself: ``str``, ``repr`` and f-strings say ``**********``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    def __str__(self) -> str:
-        return "**********"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-@dataclass(frozen=True)
-class AlertChannel:
-    """One entry of ``ALERT_CHANNELS``: ``slack:C123``, ``slack:T1/C123``, ``discord:123``,
-    ``discord-webhook:https://...``."""
-
-    platform: str
-    channel: str
-    workspace: str | None = None
-
-    def __repr__(self) -> str:
-        # A discord-webhook "channel" is the webhook URL, a secret.
-        channel = "<redacted>" if self.platform == "discord-webhook" else self.channel
-        return f"AlertChannel({self.platform!r}, {channel!r}, {self.workspace!r})"
+__all__ = [
+    "SECRET_NAMES",
+    "TARGET_PLATFORMS",
+    "AlertChannel",
+    "ConfigError",
+    "Secret",
+    "Settings",
+    "load",
+]
 
 
 @dataclass(frozen=True)
@@ -121,8 +75,9 @@ class Settings:
     github_api_url: str = "https://api.github.com"
     github_token: Secret | None = None
     community_min_posts: int = 4
-    feed_lost_after_failures: int = 3
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    lookalikes: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Names set that are not ours but nearly (``STATUSPAGE_URL`` -> ``STATUS_PAGE_URL``)."""
 
     def __repr__(self) -> str:
         # The generated repr would show the webhook URLs and the database password.
@@ -132,7 +87,7 @@ class Settings:
         """Every setting, secrets shown only as set or not set: what ``config`` prints."""
         shown: dict[str, Any] = {}
         for item in fields(self):
-            if item.name == "extra":
+            if item.name in ("extra", "lookalikes"):
                 continue
             value = getattr(self, item.name)
             if isinstance(value, Secret):
@@ -144,8 +99,10 @@ class Settings:
                     else f"{ch.platform}:{ch.workspace + '/' if ch.workspace else ''}{ch.channel}"
                     for ch in value
                 ]
+            elif item.name == "database_url":
+                value = _as_written(redact_url_password(value))
             elif isinstance(value, str) and "://" in value:
-                value = _redact_url_password(value)  # DATABASE_URL, or a proxy with a login
+                value = redact_url_password(value)  # DATABASE_URL, or a proxy with a login
             elif isinstance(value, tuple):
                 value = list(value)
             shown[item.name.upper()] = value
@@ -225,7 +182,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         host=text("HOST", Settings.host),
         port=integer("PORT", Settings.port, 0, 65535),
         components=tuple(p.strip() for p in env.get("COMPONENTS", "").split(",") if p.strip()),
-        alert_channels=_alert_channels(env.get("ALERT_CHANNELS", "")),
+        alert_channels=parse_alert_channels(env.get("ALERT_CHANNELS", "")),
         slack_bot_token=secret("SLACK_BOT_TOKEN"),
         slack_signing_secret=secret("SLACK_SIGNING_SECRET"),
         slack_app_token=secret("SLACK_APP_TOKEN"),
@@ -245,9 +202,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
         probe_url=_http_url("PROBE_URL", text("PROBE_URL", Settings.probe_url)),
         anthropic_api_key=secret("ANTHROPIC_API_KEY"),
         report_token=secret("REPORT_TOKEN"),
-        community=_community(env.get("COMMUNITY", "")),
+        community=sources(env.get("COMMUNITY", "")),
         community_interval_seconds=number("COMMUNITY_INTERVAL_SECONDS", 120.0, 1),
-        community_subreddit=_matching(
+        community_subreddit=matching(
             "COMMUNITY_SUBREDDIT",
             text("COMMUNITY_SUBREDDIT", "ClaudeAI"),
             SUBREDDIT,
@@ -259,7 +216,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         ),
         reddit_client_id=text("REDDIT_CLIENT_ID", "") or None,
         reddit_client_secret=secret("REDDIT_CLIENT_SECRET"),
-        community_github_repo=_matching(
+        community_github_repo=matching(
             "COMMUNITY_GITHUB_REPO",
             text("COMMUNITY_GITHUB_REPO", Settings.community_github_repo),
             REPOSITORY,
@@ -269,6 +226,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         github_token=secret("GITHUB_TOKEN"),
         community_min_posts=integer("COMMUNITY_MIN_POSTS", 4, 1, 10000),
         extra={k: v for k, v in env.items() if k.startswith("IS_CLAUDE_DOWN_")},
+        lookalikes=lookalikes(env),
     )
     _check_combinations(settings)
     return settings
@@ -297,36 +255,15 @@ def _check_combinations(settings: Settings) -> None:
         raise ConfigError("ANTHROPIC_API_KEY", "is required when PROBE=key")
 
 
-SUBREDDIT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}")
-REPOSITORY: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
-
-
-def _community(raw: str) -> tuple[str, ...]:
-    """``reddit,github`` (the default when empty), a subset, or ``off``."""
-    names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
-    if not names:
-        return COMMUNITY_SOURCES
-    if names == ("off",):
-        return ()
-    unknown = [n for n in names if n not in COMMUNITY_SOURCES]
-    if unknown:
-        raise ConfigError(
-            "COMMUNITY", f"must be reddit, github, both (comma-separated) or off, got {raw!r}"
-        )
-    return names
-
-
-def _matching(name: str, value: str, pattern: re.Pattern[str], shape: str) -> str:
-    if not pattern.fullmatch(value):
-        raise ConfigError(name, f"must be {shape}, got {value!r}")
-    return value
-
-
 def _http_url(name: str, value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(name, f"must be an http(s) URL, got {value!r}")
     return value
+
+
+DRIVERS: Final = {"postgresql+asyncpg": "asyncpg", "postgresql+psycopg": "psycopg"}
+POSTGRES_EXTRA: Final = "pip install 'is-claude-down[postgres]'"
 
 
 def _database_url(value: str) -> str:
@@ -339,62 +276,25 @@ def _database_url(value: str) -> str:
         raise ConfigError(
             "DATABASE_URL",
             "must be sqlite:///PATH, postgresql+asyncpg://... or postgresql+psycopg://..., "
-            f"got {_redact_url_password(value)!r}",
+            f"got {redact_url_password(value)!r}",
+        )
+    scheme = value.split(":", 1)[0]
+    driver = DRIVERS.get(scheme)
+    if driver is not None and not _installed(driver):
+        raise ConfigError(
+            "DATABASE_URL",
+            f"PostgreSQL needs the {driver} driver, which is not installed: {POSTGRES_EXTRA}",
         )
     return value
 
 
-def _redact_url_password(url: str) -> str:
-    """The URL with the password of its login, and of its query (``?password=``), hidden."""
-    parts = urlsplit(url)
-    if parts.password:
-        url = url.replace(f":{parts.password}@", ":<redacted>@", 1)
-    if parts.query:
-        base, _, query = url.partition("?")
-        pairs = []
-        for pair in query.split("&"):
-            key, eq, _value = pair.partition("=")
-            secret = eq and any(w in key.lower() for w in ("password", "secret", "token", "key"))
-            pairs.append(f"{key}=<redacted>" if secret else pair)
-        url = f"{base}?{'&'.join(pairs)}"
-    return url
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: blocked in sys.modules
+        return False
 
 
-def _shown_entry(platform: str, rest: str) -> str:
-    """An ALERT_CHANNELS entry as an error may show it: a URL in it may be a webhook's."""
-    return f"{platform}:<redacted URL>" if "://" in rest else f"{platform}:{rest}"
-
-
-def _alert_channels(raw: str) -> tuple[AlertChannel, ...]:
-    channels: list[AlertChannel] = []
-    for entry in (e.strip() for e in raw.split(",")):
-        if not entry:
-            continue
-        platform, _, rest = entry.partition(":")
-        platform = platform.strip().lower()
-        rest = rest.strip()
-        if platform not in TARGET_PLATFORMS or not rest:
-            shown = _shown_entry(platform, rest) if rest else entry
-            raise ConfigError(
-                "ALERT_CHANNELS",
-                f"{shown!r} is not slack:CHANNEL, slack:TEAM/CHANNEL, discord:CHANNEL "
-                "or discord-webhook:URL",
-            )
-        if platform == "discord-webhook":
-            if not rest.startswith(("https://", "http://")):
-                raise ConfigError(
-                    "ALERT_CHANNELS", "a discord-webhook: entry needs the webhook URL"
-                )
-            channels.append(AlertChannel(platform, rest))
-        elif platform == "slack" and "/" in rest:
-            team, _, channel = rest.partition("/")
-            channels.append(AlertChannel(platform, channel, team))
-        else:
-            if platform == "discord" and not rest.isdigit():
-                raise ConfigError(
-                    "ALERT_CHANNELS",
-                    f"discord channel ids are numbers, got {_shown_entry(platform, rest)!r}"
-                    + (" (a webhook URL goes in discord-webhook:URL)" if "://" in rest else ""),
-                )
-            channels.append(AlertChannel(platform, rest))
-    return tuple(channels)
+def _as_written(database_url: str) -> str:
+    """The SQLite URL as users write it (``sqlite:///PATH``); the driver is ours to pick."""
+    return database_url.replace("sqlite+aiosqlite:", "sqlite:", 1)

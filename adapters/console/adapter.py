@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TextIO
 
-from bot.cli.terminal import notice_text
+from bot.cli.terminal import notice_text, wants_colour
 from bot.notify.notices import Notice
 from bot.notify.ports import Attempt, ChatAdapter, MessageRef, Target
 
@@ -17,7 +17,7 @@ class ConsoleDelivery:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
-        self._colour = stream.isatty()
+        self._colour = wants_colour(stream)
         self._count = 0
 
     async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:

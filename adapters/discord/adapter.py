@@ -11,7 +11,6 @@ from typing import Final
 
 import aiohttp
 import discord
-from discord.backoff import ExponentialBackoff
 
 from adapters.discord.delivery import BotDelivery, WebhookDelivery
 from adapters.discord.gateway import DiscordBot, point_at
@@ -21,8 +20,10 @@ from bot.settings import Secret, Settings
 
 log = logging.getLogger(__name__)
 
-LOGIN_WAIT_SECONDS: Final = 15.0
+LOGIN_WAIT_SECONDS: Final = 5.0
 """``start`` returns once logged in, or after this long while logging in keeps retrying."""
+LOGIN_RETRY_SECONDS: Final = (2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+"""Waits between login attempts while Discord cannot be reached; the last one repeats."""
 
 
 class DiscordAdapter:
@@ -83,7 +84,7 @@ class DiscordAdapter:
 
     async def _run(self, token: Secret) -> None:
         assert self.client is not None
-        backoff = ExponentialBackoff(base=2)
+        attempt = 0
         while not self.client.is_closed():
             try:
                 await self.client.login(token.reveal())
@@ -92,9 +93,11 @@ class DiscordAdapter:
                 log.error("Discord refused DISCORD_BOT_TOKEN: the Discord bot stays off")
                 return
             except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
-                delay = backoff.delay()
+                await _forget_session(self.client)
+                delay = LOGIN_RETRY_SECONDS[min(attempt, len(LOGIN_RETRY_SECONDS) - 1)]
+                attempt += 1
                 log.warning(
-                    "cannot log in to Discord (%s); retrying in %.0f s", type(error).__name__, delay
+                    "cannot reach Discord to log in (%s); retrying in %.0f s", _why(error), delay
                 )
                 await asyncio.sleep(delay)
         self._logged_in.set()
@@ -115,6 +118,20 @@ class DiscordAdapter:
             guild = getattr(channel, "guild", None)
             if guild is not None:
                 self._core.learn_team("discord", str(guild.id), channel_id)
+
+
+async def _forget_session(client: discord.Client) -> None:
+    """Close the HTTP session a failed login opened (discord.py opens one per attempt and
+    leaves it open), so the next attempt starts clean and asyncio reports no unclosed one."""
+    await client.http.close()
+    client.http.connector = discord.utils.MISSING  # closed with the session; a new one next
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, discord.HTTPException):
+        return f"HTTP {error.status}"
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _report_end(task: asyncio.Task[None]) -> None:

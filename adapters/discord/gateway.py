@@ -30,6 +30,11 @@ PERMISSIONS: Final = discord.Permissions(
 )
 SCOPES: Final = ("bot", "applications.commands")
 
+# This bot never joins a voice channel: discord.py's warnings about the voice libraries
+# (PyNaCl, davey) do not concern it.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def invite_url(application_id: int) -> str:
     """The link that adds the bot to a server with exactly the permissions it uses."""

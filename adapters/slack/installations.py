@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.notify.ports import PermanentDeliveryError, TransientDeliveryError
-from bot.settings import Secret
+from bot.secret import Secret
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.ask.community import elevated_sentence
-from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
+from bot.ask.playbook import CHAT, LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind, Phrasing
 from bot.ask.symptoms import Symptom, SymptomClass
 from bot.detect.view import StatusView, Verdict
 from bot.statuspage.models import Incident
@@ -81,10 +81,15 @@ def advise(
     minutes: int | None,
     reports: int,
     now: datetime,
+    phrasing: Phrasing = CHAT,
 ) -> Advice:
+    """``phrasing``: commands in the advice as the user types them where they read it
+    (``report 503`` in a chat, ``is-claude-down report 503`` in a terminal)."""
     kind = choose_kind(view, symptom, minutes, reports)
     play = PLAYBOOK[kind]
     values = _placeholders(view, symptom, minutes, reports, now)
+    values["report"] = phrasing.report.format(code=values["code_or_word"]).replace(" `", "`")
+    values["ask_example"] = phrasing.ask_example
     summary = play.summary.format_map(values)
     if view.client_reports and view.client_reports.people and kind not in USERS_OWN:
         summary += f" {view.client_reports.sentence()}."
@@ -115,6 +120,7 @@ def _placeholders(
         "minutes": str(minutes) if minutes is not None else "?",
         "reports": _reports_text(reports, view.early_warning is not None) + _community_text(view),
         "network": _network_text(view),
+        "server_side": _server_side(symptom),
         "last_known": _last_known(view, now),
         "problem": _problem(view, now),
         "link": _link(view),
@@ -133,6 +139,22 @@ def _network_text(view: StatusView) -> str:
     if view.api_unreachable:
         return "The API does not answer from here either: check your network, proxy and VPN."
     return ""
+
+
+def _server_side(symptom: Symptom | None) -> str:
+    """What a server-side code means when the page cannot say more: the waiting advice holds."""
+    if symptom is None or symptom.kind is not SymptomClass.SERVER:
+        return ""
+    if symptom.label.isdigit():
+        what = f"HTTP {symptom.label}"
+    elif symptom.code:
+        what = f"{symptom.label.capitalize()} (HTTP {symptom.code})"
+    else:
+        what = f"A {symptom.label}"
+    return (
+        f"{what} is a server-side error, not your key or your request: wait 2–5 minutes and "
+        "retry before you change anything."
+    )
 
 
 def _reports_text(reports: int, warned: bool) -> str:

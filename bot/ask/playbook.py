@@ -24,6 +24,22 @@ class AdviceKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """How the user types a command where they read the advice: in a chat, or in a terminal."""
+
+    report: str
+    """``{code}`` is the symptom (or nothing): ``report 503``."""
+    ask_example: str
+
+
+CHAT: Final = Phrasing(report="`report {code}`", ask_example="`503` or `529 12m`")
+TERMINAL: Final = Phrasing(
+    report="`is-claude-down report {code}`",
+    ask_example="`is-claude-down status --code 503 --since 12`",
+)
+
+
+@dataclass(frozen=True)
 class Play:
     summary: str
     steps: tuple[str, ...]
@@ -66,7 +82,9 @@ PLAYBOOK: Final[dict[AdviceKind, Play]] = {
         avoid=("Don't rotate keys or reinstall: the service answered, it disliked the request.",),
     ),
     AdviceKind.FEED_UNKNOWN: Play(
-        summary="Unknown: I can't read the status page right now. {last_known} {network}",
+        summary=(
+            "Unknown: I can't read the status page right now. {last_known} {network} {server_side}"
+        ),
         steps=(
             "Open {source} in a browser.",
             "Wait a few minutes before changing anything.",
@@ -95,7 +113,7 @@ PLAYBOOK: Final[dict[AdviceKind, Play]] = {
         summary="Probably server-side and not posted yet: status pages lag by minutes. {reports}",
         steps=(
             "Wait 2–5 minutes and retry: most of these clear by then.",
-            "Ask whether teammates see it too, and `report {code_or_word}` so they know.",
+            "Ask whether teammates see it too, and {report} so they know.",
             "Watch {source}",
         ),
         avoid=(DONT_TOUCH_SETUP,),
@@ -109,13 +127,13 @@ PLAYBOOK: Final[dict[AdviceKind, Play]] = {
             "Restart the client (Claude Code: quit and start it again).",
             "Check your network, proxy and VPN: can you reach api.anthropic.com?",
             "Try a small request from another network or machine.",
-            "`report {code_or_word}` so teammates see it.",
+            "{report} so teammates see it.",
         ),
         avoid=("Don't rotate keys for a server error: it is not an auth problem.",),
     ),
     AdviceKind.ALL_CLEAR: Play(
         summary="All clear: all systems operational.",
-        steps=("Seeing errors anyway? Ask with the code, e.g. `503` or `529 12m`.",),
+        steps=("Seeing errors anyway? Ask with the code, e.g. {ask_example}.",),
         avoid=(),
     ),
 }

@@ -14,15 +14,21 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bot.app import build_app
 from bot.settings import Settings
-from bot.statuspage import recording
 
 log = logging.getLogger(__name__)
 WHOLE_REPLAY_SECONDS = 20.0
 
 
 async def run_demo(settings: Settings, speed: float) -> int:
+    print(  # first, before the seconds the imports below take on a slow machine
+        f"Replaying a recorded incident {_how_long(WHOLE_REPLAY_SECONDS / speed)}. "
+        "Every notice is marked TEST; nothing here is real.",
+        flush=True,
+    )
+    from bot.app import build_app
+    from bot.statuspage import recording
+
     steps = recording.load()
     pause = WHOLE_REPLAY_SECONDS / len(steps) / speed
     page = recording.RecordedPage()
@@ -35,11 +41,6 @@ async def run_demo(settings: Settings, speed: float) -> int:
             statuspage_webhook_token=None,
         )
         app = build_app(demo_settings, "demo", feed_transport=page.transport)
-        print(
-            f"Replaying a recorded incident in about {WHOLE_REPLAY_SECONDS / speed:.0f} s. "
-            "Every notice is marked TEST; nothing here is real.",
-            flush=True,
-        )
         await app.start()
         try:
             for step in steps:
@@ -51,3 +52,12 @@ async def run_demo(settings: Settings, speed: float) -> int:
             await app.stop()
     print("Demo over. `is-claude-down watch` watches the real page.", flush=True)
     return 0
+
+
+def _how_long(seconds: float) -> str:
+    """``in about 20 s``, ``in about 2 min``; a fast replay is ``in a moment``, never ``0 s``."""
+    if seconds < 1.5:
+        return "in a moment"
+    if seconds < 90:
+        return f"in about {seconds:.0f} s"
+    return f"in about {seconds / 60:.0f} min"

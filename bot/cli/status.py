@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.ask.advisor import advise
+from bot.ask.playbook import TERMINAL
 from bot.ask.status import status_answer, status_document
 from bot.ask.symptoms import SymptomError, parse_symptom
-from bot.cli.terminal import status_text
+from bot.cli.terminal import status_text, wants_colour
 from bot.clock import utc_now
 from bot.detect import client_reports
 from bot.detect.view import StatusView
@@ -63,12 +64,12 @@ async def run_status(
         reports = await _from_database(settings, lambda store: store.client_reports(start))
         view = replace(view, client_reports=client_reports.summarize(reports or (), start))
     view = replace(view, community=await community)
-    advice = advise(view, symptom, since, 0, now)
+    advice = advise(view, symptom, since, 0, now, phrasing=TERMINAL)
     answer = status_answer(view, advice, now)
     if as_json:
         print(json.dumps(status_document(answer, view), indent=2, ensure_ascii=False))
     else:
-        print(status_text(answer, colour=sys.stdout.isatty()))
+        print(status_text(answer, colour=wants_colour(sys.stdout)))
     return view.verdict.exit_code
 
 

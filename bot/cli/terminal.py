@@ -1,4 +1,5 @@
-"""Notices and answers as terminal text (`watch`, `status`): colour on a terminal, plain otherwise.
+"""Notices and answers as terminal text (`watch`, `status`): colour on a terminal unless
+``NO_COLOR`` is set (https://no-color.org), plain otherwise.
 
 Feed text is untrusted here too: every field goes through ``bot.cli.plain_text`` (whole escape
 sequences removed, then ``bot.wording.clean``) before anything is printed. The first line of
@@ -7,7 +8,9 @@ sequences removed, then ``bot.wording.clean``) before anything is printed. The f
 
 from __future__ import annotations
 
+import os
 from datetime import UTC
+from typing import TextIO
 
 from bot.ask.answers import StatusAnswer
 from bot.cli.plain_text import clean, one_line
@@ -41,6 +44,11 @@ LABELS = {
     NoticeKind.EARLY_WARNING_CLEARED: "CLEARED",
     NoticeKind.EARLY_WARNING_CONFIRMED: "CONFIRMED",
 }
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set to anything."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def paint(text: str, code: str, colour: bool) -> str:
@@ -82,6 +90,16 @@ def _details(notice: Notice, edited: bool) -> list[str]:
 
 
 def status_text(answer: StatusAnswer, *, colour: bool) -> str:
+    """The state of the page, then the advice."""
+    advice = answer.advice
+    lines = [state_text(answer, colour=colour), "", one_line(advice.summary, 600)]
+    lines += [f"  {n}. {one_line(step, 300)}" for n, step in enumerate(advice.steps, 1)]
+    lines += [f"  ✗ {one_line(item, 300)}" for item in advice.avoid]
+    return "\n".join(lines)
+
+
+def state_text(answer: StatusAnswer, *, colour: bool) -> str:
+    """The verdict, open incidents, affected components and maintenances: no advice."""
     verdict = answer.verdict.value
     headline = paint(verdict.upper(), VERDICT_COLOURS[verdict], colour)
     lines = [f"{headline}: {one_line(answer.description, 200)}"]
@@ -103,12 +121,8 @@ def status_text(answer: StatusAnswer, *, colour: bool) -> str:
         status = one_line(status_label(component.status), 40)
         lines.append(f"  ! {one_line(component.name, 100)}: {status}")
     for m in answer.maintenances:
-        lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40)}]")
+        lines.append(f"  ⚙ {one_line(m.name, 200)} [{one_line(m.status, 40).replace('_', ' ')}]")
     for c in answer.community:
         lines.append(f"  {'▲' if c.elevated else '·'} {one_line(c.text, 200)}")
         lines += [f"      {one_line(p.title, 200)}  {one_line(p.url, 300)}" for p in c.links]
-    advice = answer.advice
-    lines += ["", one_line(advice.summary, 600)]
-    lines += [f"  {n}. {one_line(step, 300)}" for n, step in enumerate(advice.steps, 1)]
-    lines += [f"  ✗ {one_line(item, 300)}" for item in advice.avoid]
     return "\n".join(lines)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from bot.detect.events import Event, FeedLost, FeedRestored
+
+LOST_AFTER_FAILURES: Final = 3
+"""Failed polls in a row after which the feed is lost (at 30 s, a minute and a half)."""
 
 
 @dataclass(frozen=True)

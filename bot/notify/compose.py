@@ -247,7 +247,7 @@ def _maintenance_notice(kind: NoticeKind, m: Incident, is_test: bool) -> Notice:
         kind=kind,
         title=m.name,
         severity=Severity.RESOLVED if completed else Severity.MAINTENANCE,
-        status=m.status,
+        status=_words(m.status),  # "in progress", never the feed's "in_progress"
         text=(window if not completed else "") + (update.body if update else ""),
         at=update.shown_at if update else m.created_at,
         components=m.component_names or _affected_names(m),

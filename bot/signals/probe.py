@@ -17,7 +17,7 @@ from typing import Final
 import httpx
 
 from bot import __version__
-from bot.settings import Secret
+from bot.secret import Secret
 
 log = logging.getLogger(__name__)
 FAILURES_FOR_WARNING: Final = 3

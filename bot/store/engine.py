@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any, Self
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -100,6 +98,10 @@ def upsert(conn: AsyncConnection, table: sa.Table) -> Any:
 
 
 def _upgrade(sync_connection: sa.Connection) -> None:
+    # Imported here: alembic costs half a second of start-up, and only migrating needs it.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = sync_connection

@@ -81,6 +81,11 @@ class BotProcess:
         self._proc.send_signal(signal.SIGTERM)
         return self._proc.wait(timeout)
 
+    def interrupt(self, timeout: float = 20) -> int:
+        """Ctrl-C."""
+        self._proc.send_signal(signal.SIGINT)
+        return self._proc.wait(timeout)
+
     @property
     def returncode(self) -> int | None:
         return self._proc.poll()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import AlertChannel, ConfigError, Secret, Settings, load
+from bot.variables import NAMES
 
 WEBHOOK = "https://discord.com/api/webhooks/1234567890/WEBHOOK-TOKEN-abcdef"
 SECRETS = {
@@ -387,3 +389,29 @@ def test_extra_plugin_variables_are_kept_but_not_shown() -> None:
     settings = _load(IS_CLAUDE_DOWN_PLUGIN_TOKEN="PLUGIN-SECRET")
     assert settings.extra == {"IS_CLAUDE_DOWN_PLUGIN_TOKEN": "PLUGIN-SECRET"}
     assert "PLUGIN-SECRET" not in json.dumps(settings.redacted())
+
+
+def test_redacted_shows_exactly_the_settable_variables_and_sqlite_as_written() -> None:
+    shown = _load(DATABASE_URL="sqlite:///data/bot.db").redacted()
+    assert set(shown) == set(NAMES)  # nothing that cannot be set, such as a constant
+    assert shown["DATABASE_URL"] == "sqlite:///data/bot.db"
+
+
+def test_a_postgresql_url_without_its_driver_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(ConfigError) as caught:
+        _load(DATABASE_URL="postgresql+psycopg://bot@db/bot")
+    assert caught.value.variable == "DATABASE_URL"
+    assert str(caught.value) == (
+        "DATABASE_URL: PostgreSQL needs the psycopg driver, which is not installed: "
+        "pip install 'is-claude-down[postgres]'"
+    )
+
+
+def test_names_that_look_like_ours_are_kept_to_be_warned_about() -> None:
+    settings = _load(STATUSPAGE_URL="https://status.example.com", PATH="/usr/bin")
+    assert settings.lookalikes == {"STATUSPAGE_URL": "STATUS_PAGE_URL"}
+    assert settings.status_page_url == "https://status.claude.com"
+    assert "STATUSPAGE_URL" not in settings.redacted()

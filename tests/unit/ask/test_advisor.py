@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.ask.advisor import Advice, advise, choose_kind
-from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKind
+from bot.ask.playbook import LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, TERMINAL, AdviceKind
 from bot.ask.symptoms import Symptom, parse_symptom
 from bot.detect.view import StatusView
 from bot.statuspage.snapshot import build_snapshot
@@ -143,9 +143,14 @@ TABLE = [
 ]
 
 
+def _view_args(
+    page: str, code: str | None, minutes: int | None, reports: int
+) -> tuple[StatusView, Symptom | None, int | None, int, Any]:
+    return PAGES[page](), parse_symptom(code) if code else None, minutes, reports, NOW
+
+
 def _advise(page: str, code: str | None, minutes: int | None, reports: int) -> Advice:
-    symptom = parse_symptom(code) if code else None
-    return advise(PAGES[page](), symptom, minutes, reports, NOW)
+    return advise(*_view_args(page, code, minutes, reports))
 
 
 @pytest.mark.parametrize(("page", "code", "minutes", "reports", "kind"), TABLE)
@@ -258,10 +263,39 @@ def test_feed_unknown_says_the_last_known_state_and_its_age() -> None:
     advice = advise(view, parse_symptom("503"), 4, 0, NOW + timedelta(minutes=12))
     assert advice.summary == (
         "Unknown: I can't read the status page right now. "
-        "Last known (12 min ago): Partially Degraded Service."
+        "Last known (12 min ago): Partially Degraded Service. "
+        "HTTP 503 is a server-side error, not your key or your request: wait 2–5 minutes and "
+        "retry before you change anything."
     )
     assert f"Open {SOURCE} in a browser." in advice.steps
     assert any("Wait a few minutes" in step for step in advice.steps)
+
+
+def test_feed_unknown_without_a_code_says_nothing_of_one() -> None:
+    view = view_of("summary-minor-incident.json", readable=False, fetched_at=NOW)
+    advice = advise(view, None, None, 0, NOW)
+    assert "server-side" not in advice.summary
+    assert advice.summary.endswith("Partially Degraded Service.")
+
+
+def test_feed_unknown_with_a_word_still_says_what_it_means() -> None:
+    view = view_of("summary-minor-incident.json", readable=False, fetched_at=NOW)
+    advice = advise(view, parse_symptom("overloaded"), 12, 0, NOW)
+    assert "Overloaded (HTTP 529) is a server-side error" in advice.summary
+    timeout = advise(view, parse_symptom("timeout"), 12, 0, NOW)
+    assert "A timeout is a server-side error" in timeout.summary
+
+
+def test_advice_names_commands_as_typed_where_it_is_read() -> None:
+    chat = _advise("operational", "503", 4, 2)
+    terminal = advise(*_view_args("operational", "503", 4, 2), phrasing=TERMINAL)
+    assert any("`report 503`" in step for step in chat.steps)
+    assert any("`is-claude-down report 503`" in step for step in terminal.steps)
+    assert not any("`report 503`" in step for step in terminal.steps)
+    clear = advise(*_view_args("operational", None, None, 0), phrasing=TERMINAL)
+    assert "`is-claude-down status --code 503 --since 12`" in clear.steps[0]
+    bare = _advise("operational", "timeout", 12, 0)
+    assert any("`report timeout`" in step for step in bare.steps)
 
 
 def test_feed_unknown_before_any_good_read_says_so() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -12,7 +13,8 @@ from bot.ask.advisor import advise
 from bot.ask.status import status_answer
 from bot.ask.symptoms import parse_symptom
 from bot.cli.plain_text import MAX_TEXT, clean
-from bot.cli.terminal import notice_text, status_text
+from bot.cli.run import first_read_text
+from bot.cli.terminal import notice_text, status_text, wants_colour
 from bot.detect.events import IncidentResolved, IncidentStarted
 from bot.detect.view import StatusView
 from bot.notify.compose import plan
@@ -206,3 +208,37 @@ def test_the_status_text_of_an_unreadable_feed_says_unknown_with_the_age() -> No
     text = status_text(answer, colour=False)
     assert text.splitlines()[0].startswith("UNKNOWN: ")
     assert "3 h ago" in text
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_color_turns_colour_off_even_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour(_Terminal())
+    assert not wants_colour(io.StringIO())  # a pipe or a file: never
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(_Terminal())
+
+
+def test_a_maintenance_in_progress_reads_as_words() -> None:
+    view = view_of("summary-maintenance.json")
+    answer = status_answer(view, advise(view, None, None, 0, NOW), NOW)
+    text = status_text(answer, colour=False)
+    assert "in_progress" not in text
+    assert "[in progress]" in text
+
+
+def test_the_first_read_of_watch_is_the_state_or_that_it_cannot_read_yet() -> None:
+    view = view_of("summary-minor-incident.json")
+    shown = first_read_text(view, 30, colour=False)
+    assert shown.startswith("Now: DEGRADED: Partially Degraded Service (checked just now)\n")
+    assert "Don't" not in shown  # the state, not the advice
+    failed = StatusView(
+        SOURCE, None, readable=False, last_error="timeout: summary", consecutive_failures=1
+    )
+    assert first_read_text(failed, 30, colour=False) == (
+        "Can't read the status page yet: retrying every 30 s (timeout: summary)."
+    )

@@ -136,6 +136,7 @@ def test_maintenance_start_is_a_root_and_completion_closes_it(
     assert start.notice.severity is Severity.MAINTENANCE
     assert start.notice.text.startswith("Scheduled 2026-11-07 17:00–19:00 UTC. ")
     assert start.notice.thread_key == f"maintenance:{MAINTENANCE}"
+    assert start.notice.status == "in progress"  # never the feed's raw "in_progress"
     broadcast, edit = plan(first(maintenance_steps[3], MaintenanceCompleted), SOURCE)
     assert broadcast.action is Action.BROADCAST
     assert broadcast.notice.kind is NoticeKind.MAINTENANCE_COMPLETED
