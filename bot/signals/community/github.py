@@ -20,7 +20,7 @@ from bot import __version__
 from bot.detect.community import Post
 from bot.settings import Secret
 from bot.signals.community.http import body, check, send
-from bot.signals.community.pacing import not_before
+from bot.signals.community.politeness import not_before
 from bot.signals.community.posts import Reading, SourceError
 
 PER_PAGE: Final = 50

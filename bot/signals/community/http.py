@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bot.signals.community.pacing import limited_until, not_before
+from bot.signals.community.politeness import limited_until, not_before
 from bot.signals.community.posts import SourceError
 
 

@@ -21,7 +21,7 @@ from bot import __version__
 from bot.detect.community import Post
 from bot.settings import Secret
 from bot.signals.community.http import body, check, send
-from bot.signals.community.pacing import limited_until, not_before
+from bot.signals.community.politeness import limited_until, not_before
 from bot.signals.community.posts import Reading, SourceError
 
 LISTING_LIMIT: Final = 100

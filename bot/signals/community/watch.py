@@ -1,4 +1,4 @@
-"""Reading the community sources: each one when its pacer allows, what it showed saved in the
+"""Reading the community sources: each one when its schedule allows, what it showed saved in the
 database, and every source's standing worked out from there (so a restart or another replica
 sees the same). A source that fails is "unavailable" and is logged once per run of failures;
 it never stops the others and never changes the verdict."""
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.detect.community import CommunityReport, assess, is_web_url, unavailable
 from bot.detect.outage_words import is_about_errors
 from bot.metrics import Metrics
-from bot.signals.community.pacing import Pacer
+from bot.signals.community.politeness import ReadSchedule
 from bot.signals.community.posts import CommunitySource, SourceError
 from bot.store import Store
 from bot.store.community import OK
@@ -35,17 +35,19 @@ class CommunityWatch:
         self._store = store
         self._min_posts = min_posts
         self._metrics = metrics
-        self._pacers = {s.name: Pacer(timedelta(seconds=interval_seconds)) for s in sources}
+        self._schedules = {
+            s.name: ReadSchedule(timedelta(seconds=interval_seconds)) for s in sources
+        }
         self._failing: set[str] = set()
         self._reading = asyncio.Lock()
         self.reports: tuple[CommunityReport, ...] = ()
 
     async def read_due(self, now: datetime) -> None:
         """Read every source that is due, then work out the standings (one caller at a time:
-        a pacer only learns of a request when it is answered)."""
+        a schedule only learns of a request when it is answered)."""
         async with self._reading:
             for source in self._sources:
-                if self._pacers[source.name].due(now):
+                if self._schedules[source.name].due(now):
                     await self._read(source, now)
             await self.refresh(now)
 
@@ -69,11 +71,11 @@ class CommunityWatch:
             await source.close()
 
     async def _read(self, source: CommunitySource, now: datetime) -> None:
-        pacer = self._pacers[source.name]
+        schedule = self._schedules[source.name]
         try:
             reading = await source.read(now)
         except SourceError as error:
-            pacer.asked(now, error.not_before)
+            schedule.asked(now, error.not_before)
             self._metrics.community_reads.labels(source.name, error.kind).inc()
             if source.name not in self._failing:
                 self._failing.add(source.name)
@@ -85,7 +87,7 @@ class CommunityWatch:
                 )
             await self._store.record_community_read(source.name, error.kind, (), now)
             return
-        pacer.asked(now, reading.not_before)
+        schedule.asked(now, reading.not_before)
         self._metrics.community_reads.labels(
             source.name, "not-modified" if reading.not_modified else "ok"
         ).inc()

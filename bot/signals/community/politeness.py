@@ -67,7 +67,7 @@ def _spent_until(
 
 
 @dataclass
-class Pacer:
+class ReadSchedule:
     """One source's schedule: due when the interval has passed since the last request and
     no limit holds."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.signals.community.pacing import (
+from bot.signals.community.politeness import (
     BARE_LIMIT_WAIT,
     LONGEST_WAIT,
-    Pacer,
+    ReadSchedule,
     limited_until,
     not_before,
 )
@@ -58,11 +58,11 @@ def test_garbage_headers_are_ignored() -> None:
 
 
 def test_the_pacer_keeps_the_interval_and_the_block() -> None:
-    pacer = Pacer(timedelta(seconds=120))
-    assert pacer.due(T0)
-    pacer.asked(T0, None)
-    assert not pacer.due(T0 + timedelta(seconds=119))
-    assert pacer.due(T0 + timedelta(seconds=120))
-    pacer.asked(T0, T0 + timedelta(minutes=10))
-    assert not pacer.due(T0 + timedelta(minutes=9, seconds=59))
-    assert pacer.due(T0 + timedelta(minutes=10))
+    schedule = ReadSchedule(timedelta(seconds=120))
+    assert schedule.due(T0)
+    schedule.asked(T0, None)
+    assert not schedule.due(T0 + timedelta(seconds=119))
+    assert schedule.due(T0 + timedelta(seconds=120))
+    schedule.asked(T0, T0 + timedelta(minutes=10))
+    assert not schedule.due(T0 + timedelta(minutes=9, seconds=59))
+    assert schedule.due(T0 + timedelta(minutes=10))
