@@ -16,7 +16,7 @@ from typing import Final
 
 from bot.ask.answers import StatusAnswer
 from bot.detect.view import StatusView
-from bot.wording import age_text
+from bot.wording.durations import age_text
 
 MAX_ENTRIES: Final = 256
 

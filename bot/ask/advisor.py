@@ -14,7 +14,7 @@ from bot.ask.playbook import CHAT, LOCAL_CHECK_AFTER_MINUTES, PLAYBOOK, AdviceKi
 from bot.ask.symptoms import Symptom, SymptomClass
 from bot.detect.view import StatusView, Verdict
 from bot.statuspage.models import Incident
-from bot.wording import age_text
+from bot.wording.durations import age_text
 
 __all__ = ["Advice", "AdviceKind", "Verdict", "advise"]
 

@@ -13,7 +13,7 @@ from bot.ask.advisor import Advice
 from bot.ask.community import CommunityLine
 from bot.detect.view import Verdict
 from bot.preferences import Preferences
-from bot.wording import alert_settings, alerts_heading
+from bot.wording.answers import alert_settings, alerts_heading
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What every status answer says about the community: one line per source, with up to three
 linked titles when it is elevated. Pure.
 
-Titles are untrusted: here they are made one short line (``bot.wording.short_title``); each
+Titles are untrusted: here they are made one short line (``bot.wording.text.short_title``); each
 adapter then escapes them for its markup. A link is kept only when it is http(s) (the watch
 kept only those on the source's own origin), so no ``javascript:`` link is ever shown.
 """
@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.detect.community import CommunityReport, Standing, is_web_url
-from bot.wording import community_sentence, short_title
+from bot.wording.signals import community_sentence
+from bot.wording.text import short_title
 
 
 @dataclass(frozen=True)

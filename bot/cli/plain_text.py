@@ -1,15 +1,15 @@
 """Untrusted text made safe for a terminal: whole escape sequences removed (they could rewrite
-the screen or the window title), then ``bot.wording.clean`` drops every invisible or control
+the screen or the window title), then ``bot.wording.text.clean`` drops every invisible or control
 character left; cut to a length.
 
-Apart from ``bot.wording`` only ``re``, so that ``statusline`` can use it and still start fast.
+Apart from ``bot.wording.text`` only ``re``, so that ``statusline`` can use it and still start fast.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.wording import clean as clean_untrusted
+from bot.wording.text import clean as clean_untrusted
 
 MAX_TEXT = 2000
 
@@ -24,7 +24,7 @@ _ESCAPES = re.compile(
 
 
 def clean(text: str, limit: int = MAX_TEXT) -> str:
-    """No escape sequences, ``bot.wording.clean`` (newlines kept, ``<br />`` as a newline), cut
+    """No escape sequences, ``bot.wording.text.clean`` (newlines kept, ``<br />`` as a newline), cut
     cleanly at ``limit``."""
     text = clean_untrusted(_ESCAPES.sub("", text))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.cli.client import STATUS_PATH, ClientConfig, Unreachable, finish, load_client_config
 from bot.cli.plain_text import one_line
-from bot.wording import duration_text
+from bot.wording.durations import duration_text
 
 CACHE_FILE = "statusline.json"
 REFRESH_BUDGET_SECONDS = 0.5

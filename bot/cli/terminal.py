@@ -2,7 +2,7 @@
 ``NO_COLOR`` is set (https://no-color.org), plain otherwise.
 
 Feed text is untrusted here too: every field goes through ``bot.cli.plain_text`` (whole escape
-sequences removed, then ``bot.wording.clean``) before anything is printed. The first line of
+sequences removed, then ``bot.wording.text.clean``) before anything is printed. The first line of
 ``status`` stays the bare verdict word (``DEGRADED:``) that scripts and the README read.
 """
 
@@ -15,7 +15,9 @@ from typing import TextIO
 from bot.ask.answers import StatusAnswer
 from bot.cli.plain_text import clean, one_line
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import age_text, back_again, duration_text, seen_early, status_label
+from bot.wording.durations import age_text, duration_text
+from bot.wording.labels import status_label
+from bot.wording.signals import back_again, seen_early
 
 COLOURS = {
     Severity.NONE: "36",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from bot.detect.early_warning import Signal
-from bot.wording import clients_failing
+from bot.wording.signals import clients_failing
 
 REPORTS_SCOPE: Final = "reports"
 """The early-warning scope of client reports: everyone's, like the probe's."""

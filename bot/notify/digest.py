@@ -17,7 +17,8 @@ from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import Target
 from bot.notify.story import with_story
 from bot.statuspage.models import Incident
-from bot.wording import NOTICE_LABEL, and_more, one_line
+from bot.wording.labels import NOTICE_LABEL
+from bot.wording.text import and_more, one_line
 
 MAX_LINES = 20
 _RANK = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}

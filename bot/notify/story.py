@@ -13,7 +13,7 @@ from typing import Final
 
 from bot.notify.notices import Notice
 from bot.statuspage.models import Incident
-from bot.wording import status_label
+from bot.wording.labels import status_label
 
 MAX_STORY_UPDATES: Final = 8
 """The latest updates told in full; older ones are counted (renderers cut long text too)."""

@@ -14,7 +14,7 @@ from bot.detect.events import (
     WarningRaised,
 )
 from bot.notify.notices import Action, Link, Notice, NoticeKind, Planned, Severity
-from bot.wording import short_title
+from bot.wording.text import short_title
 
 
 def plan(event: WarningEvent, source: str, *, is_test: bool = False) -> list[Planned]:

@@ -14,7 +14,7 @@ from bot.detect.community import CommunityReport, is_web_url
 from bot.detect.early_warning import PROBE_SCOPE, Signal, WarningState
 from bot.signals.probe import Outcome, ProbeHealth
 from bot.store import Store
-from bot.wording import community_sentence
+from bot.wording.signals import community_sentence
 
 REPORT_WINDOW: Final = timedelta(minutes=10)
 STATE_KEY: Final = "early_warning"

@@ -34,18 +34,18 @@ from bot.ask.answers import (
 from bot.ask.community import CommunityLine
 from bot.detect.view import Verdict
 from bot.notify.notices import Severity
-from bot.wording import (
+from bot.wording.answers import advice_heading
+from bot.wording.durations import duration_text
+from bot.wording.labels import (
     HISTORY_LEGEND,
-    advice_heading,
-    and_more,
-    duration_text,
     headline_text,
     history_bar,
     impact_label,
     last_days,
     severity_emoji,
-    warning_outcome,
 )
+from bot.wording.signals import warning_outcome
+from bot.wording.text import and_more
 
 VERDICT_COLOUR: Final = {
     Verdict.OPERATIONAL: 0x2ECC71,

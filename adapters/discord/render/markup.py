@@ -16,7 +16,8 @@ from typing import Any
 from discord.utils import escape_mentions
 
 from adapters.discord.render.limits import cut
-from bot.wording import capitalised, clean, status_label
+from bot.wording.labels import status_label
+from bot.wording.text import capitalised, clean
 
 _URL = re.compile(r"https?://[^\s<>\[\]()|*`\\\"']+")
 _MARKDOWN = re.compile(r"([\\*_~|`\[\]<>])")

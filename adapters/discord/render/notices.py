@@ -15,18 +15,16 @@ from adapters.discord.render.markup import (
     words,
 )
 from bot.notify.notices import Earlier, Notice, NoticeKind, Severity
-from bot.wording import (
-    EARLY_EMOJI,
+from bot.wording.durations import ended_after
+from bot.wording.labels import (
     TEST_EMOJI,
     TEST_NOTE,
     TEST_WORD,
-    back_again,
     closed_label,
-    ended_after,
     notice_label,
-    seen_early,
     severity_emoji,
 )
+from bot.wording.signals import EARLY_EMOJI, back_again, seen_early
 
 FOOTER: Final = "is-claude-down"
 NOTICE_TEXT: Final = 3000

@@ -27,19 +27,18 @@ from bot.ask.answers import (
 )
 from bot.ask.community import CommunityLine
 from bot.notify.notices import Severity
-from bot.wording import (
+from bot.wording.answers import advice_heading
+from bot.wording.durations import age_text, duration_text
+from bot.wording.labels import (
     HISTORY_LEGEND,
-    advice_heading,
-    age_text,
-    and_more,
-    duration_text,
     headline,
     history_bar,
     impact_label,
     last_days,
     severity_emoji,
-    warning_outcome,
 )
+from bot.wording.signals import warning_outcome
+from bot.wording.text import and_more
 
 SHARE_ACTION: Final = "share_answer"
 MAX_INCIDENTS: Final = 5

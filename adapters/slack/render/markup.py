@@ -5,7 +5,7 @@ Slack parses ``<...>`` as mentions (``<!channel>``, ``<@U1>``, ``<!subteam^S1>``
 in every piece of feed or user text is what keeps that text from pinging anyone or forging a
 link; the text objects we build are also ``verbatim`` so Slack does not auto-parse it.
 
-Untrusted text is first made plain by ``bot.wording.clean`` (the one list of invisible and
+Untrusted text is first made plain by ``bot.wording.text.clean`` (the one list of invisible and
 control characters), then escaped here, and cut to its limit as Slack counts it (``limits``)
 before escaping, so an entity is never split.
 """
@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from adapters.slack.render.limits import ELLIPSIS, URL_MAX, units
-from bot.wording import clean, one_line, status_label
+from bot.wording.labels import status_label
+from bot.wording.text import clean, one_line
 
 # Markers that open or close mrkdwn styles inside our own markup; a lone one in a feed name
 # would end our bold early or turn the rest of the line into code. Lookalikes keep it readable.

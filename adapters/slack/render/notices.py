@@ -13,17 +13,15 @@ from adapters.slack.render import blocks as b
 from adapters.slack.render import limits
 from adapters.slack.render import markup as m
 from bot.notify.notices import Earlier, Notice, Severity
-from bot.wording import (
-    EARLY_EMOJI,
+from bot.wording.labels import (
     TEST_EMOJI,
     TEST_NOTE,
     TEST_WORD,
-    back_again,
     closed_label,
     notice_label,
-    seen_early,
     severity_emoji,
 )
+from bot.wording.signals import EARLY_EMOJI, back_again, seen_early
 
 BODY_MAX: Final = 2900
 

@@ -28,7 +28,7 @@ from bot.ask.symptoms import parse_symptom
 from bot.detect.events import IncidentStarted
 from bot.notify import compose as announce
 from bot.notify.notices import ROOT_KINDS, Notice, NoticeKind, Severity
-from bot.wording import CLOSED_VERB, NOTICE_LABEL
+from bot.wording.labels import CLOSED_VERB, NOTICE_LABEL
 from fakes.slack_api import message_texts
 from tests.unit.helpers import NOW, summary, view_of
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.ask.community import community_json, community_lines
 from bot.detect.community import CommunityReport, Post, Standing, is_web_url
-from bot.wording import TITLE_SHOWN, short_title
+from bot.wording.text import TITLE_SHOWN, short_title
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

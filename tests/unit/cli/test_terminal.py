@@ -34,7 +34,7 @@ from tests.unit.helpers import (
 
 OUR_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # The zero-width joiner and non-joiner (U+200C, U+200D) stay, as on every platform
-# (``bot.wording.clean``): emoji sequences need them and they move nothing on a terminal.
+# (``bot.wording.text.clean``): emoji sequences need them and they move nothing on a terminal.
 CONTROL = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )

@@ -1,5 +1,5 @@
-"""The words every renderer shares: written once in ``bot.wording``, read the same on Slack,
-Discord and the terminal."""
+"""bot.wording.labels: the headline, notice, status and history labels, read the same on
+Slack, Discord and the terminal."""
 
 from __future__ import annotations
 
@@ -10,16 +10,13 @@ import pytest
 
 from adapters.discord.render import answer_message as discord_answer
 from adapters.discord.render import notice_message as discord_notice
-from adapters.discord.render.markup import escape as discord_escape
 from adapters.slack.render import answer_message as slack_answer
-from adapters.slack.render import markup as slack_markup
 from adapters.slack.render import notice_message as slack_notice
 from bot.ask.advisor import advise
 from bot.ask.status import status_answer
-from bot.cli import terminal
 from bot.detect.view import Verdict
 from bot.notify.notices import Notice, NoticeKind, Severity
-from bot.wording import (
+from bot.wording.labels import (
     CLOSED_VERB,
     DAY_SQUARE,
     HEADLINE,
@@ -28,94 +25,18 @@ from bot.wording import (
     NOTICE_LABEL,
     SEVERITY_EMOJI,
     TEST_NOTE,
-    advice_heading,
-    age_text,
-    and_more,
-    capitalised,
-    clean,
     closed_label,
-    duration_text,
-    ended_after,
     headline,
     headline_text,
     history_bar,
     impact_label,
     last_days,
     notice_label,
-    one_line,
-    seen_early,
     severity_emoji,
     status_label,
-    warning_outcome,
 )
+from bot.wording.text import capitalised
 from tests.unit.helpers import NOW, view_of
-
-# --- cleaning -----------------------------------------------------------------------------
-
-HIDDEN = (
-    "\u00ad",  # soft hyphen
-    "\u061c",  # Arabic letter mark
-    "\u180e",  # Mongolian vowel separator
-    "\u200b",  # zero-width space
-    "\u200e\u200f",  # left-to-right and right-to-left marks
-    "\u202a\u202b\u202c\u202d\u202e",  # embeddings and overrides
-    "\u2060\u2061\u2062\u2063\u2064",  # word joiner, invisible operators
-    "\u2066\u2067\u2068\u2069",  # isolates
-    "\ufeff",  # byte-order mark
-    "\ufff9\ufffa\ufffb",  # interlinear annotation
-    "\U000e0001\U000e0041\U000e007f",  # tag characters (hidden text)
-    "\x00\x01\x07\x08\x0e\x1b\x1f\x7f",  # C0 controls and DEL
-    "\x80\x9b\x9f",  # C1 controls (\x85 is a line break, below)
-)
-
-
-@pytest.mark.parametrize("hidden", HIDDEN)
-def test_clean_drops_invisible_reordering_and_control_characters(hidden: str) -> None:
-    assert clean(f"ev{hidden}ery{hidden}one") == "everyone"
-
-
-@pytest.mark.parametrize(
-    ("raw", "shown"),
-    [
-        ("a\r\nb", "a\nb"),
-        ("a\rb", "a\nb"),
-        ("a\u2028b\u2029c", "a\nb\nc"),
-        ("a\x0bb\x0cc\x85d", "a\nb\nc\nd"),
-        ("one<br />two<BR>three<br/>four", "one\ntwo\nthree\nfour"),
-        ("tab\tseparated", "tab separated"),
-        ("a\n\n\n\n\nb", "a\n\nb"),
-    ],
-)
-def test_clean_makes_line_breaks_plain(raw: str, shown: str) -> None:
-    assert clean(raw) == shown
-
-
-def test_clean_keeps_joiners_that_emoji_and_scripts_need() -> None:
-    coder = "👩\u200d💻"
-    persian = "می\u200cخواهم"  # a real word with a zero-width non-joiner
-    assert clean(f"{coder} {persian}") == f"{coder} {persian}"
-
-
-def test_clean_escapes_nothing() -> None:
-    assert clean("<!channel> @everyone *bold* &amp;") == "<!channel> @everyone *bold* &amp;"
-
-
-def test_one_line_folds_every_line_break_and_space_run() -> None:
-    assert one_line("  Errors\nUNKNOWN: fake\u2028line\t x ") == "Errors UNKNOWN: fake line x"
-
-
-HOSTILE = "Claude\u202e gnp.exe\u202c is\u200b \x07 fine\u2066\u2069\x00 " + "".join(HIDDEN)
-
-
-def test_slack_discord_and_the_terminal_clean_hostile_text_the_same_way() -> None:
-    """No markup characters in ``HOSTILE``, so what each renderer shows is its cleaning alone."""
-    expected = "Claude gnp.exe is  fine "
-    assert clean(HOSTILE) == expected
-    assert slack_markup.body(HOSTILE, 1000) == expected.strip()
-    assert slack_markup.inline(HOSTILE) == one_line(expected)
-    assert discord_escape(HOSTILE) == expected
-    assert terminal.clean(HOSTILE) == expected
-
 
 # --- the verdict --------------------------------------------------------------------------
 
@@ -216,70 +137,9 @@ def test_labels_of_feed_values() -> None:
     assert status_label("under_maintenance\u202e\n") == "under maintenance"
     assert impact_label("major") == "major impact"
     assert capitalised(status_label("major_outage")) == "Major outage"
-    assert capitalised("") == ""
 
 
-# --- time ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("minutes", "text"),
-    [
-        (0, "0 min"),
-        (47, "47 min"),
-        (60, "1 h"),
-        (125, "2 h 5 min"),
-        (24 * 60, "1 day"),
-        (27 * 60, "1 day 3 h"),
-        (3 * 24 * 60 + 4 * 60 + 30, "3 days 4 h"),
-    ],
-)
-def test_duration_text(minutes: int, text: str) -> None:
-    assert duration_text(minutes) == text
-
-
-def test_ended_after() -> None:
-    assert ended_after(0) == "within a minute"
-    assert ended_after(47) == "after 47 min"
-    assert ended_after(125) == "after 2 h 5 min"
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (-600, "just now"),
-        (0, "just now"),
-        (89, "just now"),
-        (12 * 60, "12 min ago"),
-        (89 * 60, "89 min ago"),
-        (3 * 3600, "3 h ago"),
-        (35 * 3600, "35 h ago"),
-        (2 * 86400, "2 days ago"),
-    ],
-)
-def test_age_text(seconds: int, text: str) -> None:
-    assert age_text(NOW, NOW + timedelta(seconds=seconds)) == text
-
-
-# --- early warnings -----------------------------------------------------------------------
-
-
-def test_seen_early() -> None:
-    assert seen_early(6) == (
-        "Seen early: the early warning fired 6 min before the status page posted it."
-    )
-    assert "1 h 5 min before" in seen_early(65)
-
-
-def test_how_a_past_early_warning_ended() -> None:
-    confirmed = warning_outcome("Elevated\u202e errors\n<!channel>", 8, closed=True)
-    assert confirmed == ("⏱️", "confirmed by Elevated errors <!channel>, 8 min early")
-    assert warning_outcome("X", None, closed=True)[1] == "confirmed by X, 0 min early"
-    assert warning_outcome(None, None, closed=False) == ("⚠️", "still open")
-    assert warning_outcome(None, None, closed=True) == ("✅", "cleared without an incident")
-
-
-# --- history and answers ------------------------------------------------------------------
+# --- history ------------------------------------------------------------------
 
 
 def test_history_bar_and_legend() -> None:
@@ -288,10 +148,3 @@ def test_history_bar_and_legend() -> None:
     )
     assert all(square in HISTORY_LEGEND for square in DAY_SQUARE.values())
     assert last_days(7) == "The last 7 days"
-
-
-def test_advice_heading_and_more() -> None:
-    assert advice_heading(None) == "What to do"
-    assert advice_heading("529") == "What to do about 529"
-    assert advice_heading("5\n29\u202e") == "What to do about 5 29"
-    assert and_more(3) == "… and 3 more"
