@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import listeners
-from adapters.slack.delivery import TIMEOUT_SECONDS, SlackDelivery
+from adapters.slack.clients import TIMEOUT_SECONDS
+from adapters.slack.delivery import SlackDelivery
 from adapters.slack.installations import Installations
 from bot.api import CoreAPI
 from bot.notify.ports import ChatAdapter

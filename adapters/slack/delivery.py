@@ -13,8 +13,8 @@ for that first (``metadata``), so a crash between Slack's answer and the outbox'
 not post the notice twice. A channel that cannot be read back (no history scope, not a
 member) is posted to as before.
 
-One client per workspace over one aiohttp session, so a fan-out reuses its connections to
-Slack instead of opening one (and looking the token up) per message; ``close()`` ends them.
+The clients (one per workspace), the join and the translation of Slack's errors live in
+``clients``.
 """
 
 from __future__ import annotations
@@ -24,18 +24,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import errors, metadata, render
+from adapters.slack.clients import Call, Gone, OnRevoked, Refused, Unverifiable, WorkspaceClients
 from adapters.slack.installations import Installations
 from bot.notify.notices import Notice
 from bot.notify.ports import (
     Attempt,
     MessageRef,
-    PermanentDeliveryError,
     Target,
     ThreadGoneError,
     TransientDeliveryError,
@@ -43,41 +42,20 @@ from bot.notify.ports import (
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS: Final = 15
 UNREADABLE: Final = frozenset(
     {"missing_scope", "not_in_channel", "channel_not_found", "thread_not_found"}
 )
 """Why a channel cannot be read back: then a try that may repeat an earlier one posts."""
 LONGEST_WAIT_SECONDS: Final = 120.0
-Call = Callable[[AsyncWebClient], Awaitable[AsyncSlackResponse]]
-OnRevoked = Callable[[str, str], Awaitable[None]]
-
-
-def web_client(
-    api_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None
-) -> AsyncWebClient:
-    """A client for ``SLACK_API_URL`` without slack-sdk's own retries: the dispatcher retries."""
-    return AsyncWebClient(
-        token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=[], session=session
-    )
 
 
 class SlackDelivery:
     def __init__(self, api_url: str, installations: Installations, on_revoked: OnRevoked) -> None:
-        self._api_url = api_url
-        self._installations = installations
-        self._on_revoked = on_revoked
-        self._history_unavailable_logged = False
+        self._slack = WorkspaceClients(api_url, installations, on_revoked)
         self._unreadable_logged: set[str] = set()
-        self._session: aiohttp.ClientSession | None = None
-        self._clients: dict[str | None, AsyncWebClient] = {}
-        """workspace -> the client holding its current token."""
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-        self._session = None
-        self._clients.clear()
+        await self._slack.close()
 
     async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
         found = await self._posted_before(target, target.channel, None, attempt)
@@ -129,7 +107,7 @@ class SlackDelivery:
 
         try:
             await self._send_message(target, message, send, "chat.update")
-        except _Gone as gone:
+        except Gone as gone:
             raise ThreadGoneError(f"message {ref.id} in {ref.channel} is gone") from gone
 
     # --- the root check ---------------------------------------------------------------
@@ -137,14 +115,14 @@ class SlackDelivery:
     async def _root_exists(self, target: Target, root: MessageRef) -> bool:
         """Whether the thread root is still there (not deleted, not a tombstone)."""
         try:
-            response = await self._call(
+            response = await self._slack.call(
                 target,
                 "conversations.history",
                 lambda c: c.conversations_history(
                     channel=root.channel, latest=root.id, oldest=root.id, inclusive=True, limit=1
                 ),
             )
-        except _Unverifiable:
+        except Unverifiable:
             return True
         messages = response.get("messages") or []
         return any(m.get("ts") == root.id and m.get("subtype") != "tombstone" for m in messages)
@@ -208,10 +186,10 @@ class SlackDelivery:
                 cursor=cursor,
             )
 
-        client = await self._client(target.workspace)
+        client = await self._slack.client(target.workspace)
         while True:
             try:
-                return await self._attempt(client, method, read)
+                return await self._slack.attempt(client, method, read)
             except SlackApiError as error:
                 name = errors.code(error)
                 if name in UNREADABLE:
@@ -223,13 +201,13 @@ class SlackDelivery:
                             name,
                         )
                     return None
-                mapped = await self._translate(target, method, error, client)
+                mapped = await self._slack.translate(target, method, error, client)
                 wait = getattr(mapped, "retry_after", None)
                 if page == 0 or wait is None or wait > LONGEST_WAIT_SECONDS:
                     raise mapped from None
                 await asyncio.sleep(wait)
 
-    # --- calling Slack ----------------------------------------------------------------
+    # --- sending a notice ---------------------------------------------------------------
 
     async def _send_message(
         self,
@@ -239,83 +217,13 @@ class SlackDelivery:
         method: str,
     ) -> AsyncSlackResponse:
         try:
-            return await self._call(target, method, send(message))
-        except _Refused as refused:
+            return await self._slack.call(target, method, send(message))
+        except Refused as refused:
             log.warning("Slack refused a notice to %s (%s); sending it as text", target, refused)
         try:
-            return await self._call(target, method, send(render.text_only(message)))
-        except _Refused as again:
+            return await self._slack.call(target, method, send(render.text_only(message)))
+        except Refused as again:
             raise TransientDeliveryError(f"Slack refused the notice ({again})") from None
-
-    async def _client(self, workspace: str | None) -> AsyncWebClient:
-        token = await self._installations.bot_token(workspace)
-        client = self._clients.get(workspace)
-        if client is None or client.token != token:
-            if self._session is None:
-                self._session = aiohttp.ClientSession()
-            client = self._clients[workspace] = web_client(self._api_url, token, self._session)
-        return client
-
-    async def _call(self, target: Target, method: str, call: Call) -> AsyncSlackResponse:
-        client = await self._client(target.workspace)
-        try:
-            return await self._attempt(client, method, call)
-        except SlackApiError as error:
-            name = errors.code(error)
-            if name != "not_in_channel":
-                raise await self._translate(target, method, error, client) from None
-        await self._join(target, client)
-        try:
-            return await self._attempt(client, method, call)
-        except SlackApiError as error:
-            raise await self._translate(target, method, error, client) from None
-
-    async def _attempt(self, client: AsyncWebClient, method: str, call: Call) -> AsyncSlackResponse:
-        try:
-            return await call(client)
-        except SlackApiError:
-            raise
-        except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            raise TransientDeliveryError(
-                f"could not reach Slack ({method}): {type(error).__name__}"
-            ) from None
-
-    async def _join(self, target: Target, client: AsyncWebClient) -> None:
-        """Join a public channel the bot was not in (``channels:join``)."""
-        try:
-            await self._attempt(
-                client, "conversations.join", lambda c: c.conversations_join(channel=target.channel)
-            )
-        except SlackApiError as error:
-            mapped = await self._translate(target, "conversations.join", error, client)
-            if isinstance(mapped, PermanentDeliveryError):
-                why = errors.code(error)
-                reason = f"not_in_channel: could not join ({why}); invite the app to the channel"
-                raise PermanentDeliveryError(reason) from None
-            raise mapped from None
-        log.info("joined Slack channel %s to post alerts", target)
-
-    async def _translate(
-        self, target: Target, method: str, error: SlackApiError, client: AsyncWebClient
-    ) -> Exception:
-        name = errors.code(error)
-        if method == "chat.update" and name in ("message_not_found", "cant_update_message"):
-            return _Gone(name)
-        if method == "conversations.history" and name == "missing_scope":
-            if not self._history_unavailable_logged:
-                log.warning(
-                    "cannot check for deleted thread roots in %s: missing a history scope", target
-                )
-                self._history_unavailable_logged = True
-            return _Unverifiable(name)
-        if name in errors.REFUSED_PAYLOAD:
-            return _Refused(name)
-        mapped = errors.to_delivery_error(error, method)
-        if name in errors.REVOKED and target.workspace:
-            if client.token and await self._installations.replaced(target.workspace, client.token):
-                return TransientDeliveryError(f"{name} for a replaced token; retrying", 0.0)
-            await self._on_revoked(target.workspace, name)
-        return mapped
 
 
 def _ts(response: AsyncSlackResponse) -> str:
@@ -323,15 +231,3 @@ def _ts(response: AsyncSlackResponse) -> str:
     if not ts:
         raise TransientDeliveryError("Slack answered without a message ts")
     return str(ts)
-
-
-class _Gone(Exception):
-    """``chat.update`` found no message: it was deleted."""
-
-
-class _Unverifiable(Exception):
-    """The root cannot be looked up (no history scope here): reply as if it were there."""
-
-
-class _Refused(Exception):
-    """Slack refused the payload (blocks, size): try once more as plain text."""
