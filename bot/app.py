@@ -1,4 +1,5 @@
-"""The composition root: builds everything from ``Settings`` and runs it in one event loop.
+"""The running bot: ``BotApp`` holds the pieces ``bot.wiring.build_app`` made and starts and stops
+them in one event loop.
 
 Start-up order: database (migrations), last state, adapters, HTTP server, dispatcher, then the
 schedule (first poll at once). Shutdown is the reverse, each step bounded in time.
@@ -11,33 +12,25 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
-import httpx
 from aiohttp import web
 
-from bot import reports_route
-from bot.api import Adapter, PollerAware, discover
+from bot.api import Adapter, PollerAware
 from bot.clock import Clock, utc_now
 from bot.conversation import Core
-from bot.detect import feed_health
-from bot.detect.client_reports import ClientReports
 from bot.dispatcher import Dispatcher
 from bot.leader import PollerLease
 from bot.metrics import Metrics
 from bot.notify import routing
 from bot.notify.deliveries import Subscription
-from bot.notify.ports import ChatAdapter, Target
-from bot.poller import Watcher
+from bot.notify.ports import Target
+from bot.poller import Poller
 from bot.schedule import PollSchedule
 from bot.settings import Settings
-from bot.signals.community.setup import community_watch
 from bot.signals.community.watch import CommunityWatch
-from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
 from bot.store import Store
 from bot.store.problems import DatabaseUnusable, describe
-from bot.variables import CHAT_SWITCHES
-from bot.web import create_app
 
 log = logging.getLogger(__name__)
 Mode = Literal["watch", "serve", "demo"]
@@ -54,7 +47,7 @@ class BotApp:
     mode: Mode
     store: Store
     feed: FeedClient
-    watcher: Watcher
+    poller: Poller
     dispatcher: Dispatcher
     schedule: PollSchedule
     lease: PollerLease
@@ -86,7 +79,7 @@ class BotApp:
             await self.store.release_claims()  # left by a crash of this single process
         if self.community is not None:  # the standings kept in the database, before any read
             await self.community.refresh(self.clock())
-        await self.watcher.load()
+        await self.poller.load()
         await self.core.load()
         await self._sync_static_targets()
         if self.mode == "serve":  # first: /healthz answers while a chat platform is slow
@@ -191,8 +184,8 @@ class BotApp:
 
     async def ready(self) -> bool:
         return (
-            self.watcher.polled_once
-            and self.watcher.view.snapshot is not None
+            self.poller.polled_once
+            and self.poller.view.snapshot is not None
             and await self.store.ping()
         )
 
@@ -207,134 +200,6 @@ class BotApp:
         for target in fresh:
             subscription = Subscription(0, target, (), "static", None)
             catch_up = routing.catch_up(
-                self.watcher.view, subscription, self.watcher.default_component_ids()
+                self.poller.view, subscription, self.poller.default_component_ids()
             )
             await self.store.queue(catch_up, now)
-
-
-def build_app(
-    settings: Settings,
-    mode: Mode,
-    clock: Clock = utc_now,
-    feed_transport: httpx.AsyncBaseTransport | None = None,
-) -> BotApp:
-    """Everything wired, nothing started. Must be called inside the running event loop.
-    ``feed_transport`` replaces the network under the feed client (the demo's recording)."""
-    metrics = Metrics()
-    store = Store.open(settings.database_url)
-    feed = FeedClient(
-        settings.status_page_url,
-        settings.feed_timeout_seconds,
-        feed_transport,
-        poll_interval=settings.poll_interval_seconds,
-    )
-    deliveries: dict[str, ChatAdapter] = {}
-    dispatcher = Dispatcher(store, deliveries, clock, metrics)
-    prober = None
-    if settings.probe != "off" and mode != "demo":
-        key = settings.anthropic_api_key if settings.probe == "key" else None
-        prober = Prober(settings.probe_url, key, timeout=settings.feed_timeout_seconds)
-    community = community_watch(settings, store, metrics) if mode != "demo" else None
-    warnings = SignalGatherer(
-        store,
-        settings.early_warning_reports if mode != "demo" else 0,
-        (lambda: prober.health) if prober is not None else None,
-        clients_report=settings.report_token is not None and mode == "serve",
-        community=(lambda: community.reports) if community is not None else None,
-    )
-    watcher = Watcher(
-        store,
-        feed,
-        source=settings.status_page_url,
-        lost_after=feed_health.LOST_AFTER_FAILURES,
-        clock=clock,
-        metrics=metrics,
-        on_queued=dispatcher.wake,
-        default_components=settings.components,
-        mark_test=mode == "demo",
-        warnings=warnings,
-    )
-    lease = PollerLease(store.engine)
-
-    async def tick() -> None:
-        if await lease.acquire():
-            holder["app"].became_poller()
-            await watcher.poll()
-        else:
-            await watcher.refresh()
-
-    schedule = PollSchedule(tick, settings.poll_interval_seconds)
-    holder: dict[str, BotApp] = {}
-
-    async def ready() -> bool:
-        return await holder["app"].ready()
-
-    web_app = create_app(
-        settings,
-        view=lambda: watcher.view,
-        ready=ready,
-        poll_now=schedule.poll_now,
-        metrics=metrics,
-        clock=clock,
-    )
-    core = Core(
-        settings, store, watcher, web_app, clock, metrics, dispatcher.wake, schedule.poll_now
-    )
-    if mode == "serve":
-
-        def on_reports(reports: ClientReports, counted: bool) -> None:
-            watcher.show_client_reports(reports)
-            if counted:
-                schedule.poll_now()  # enough reports may raise the early warning: look now
-
-        reports_route.add_route(
-            web_app,
-            token=settings.report_token,
-            store=store,
-            clock=clock,
-            metrics=metrics,
-            verdict=lambda: watcher.view.verdict.value,
-            on_reports=on_reports,
-        )
-    adapters = _build_adapters(settings, core, mode)
-    for adapter in adapters:
-        deliveries.update(adapter.deliveries())
-    app = BotApp(
-        settings,
-        mode,
-        store,
-        feed,
-        watcher,
-        dispatcher,
-        schedule,
-        lease,
-        core,
-        web_app,
-        metrics,
-        prober,
-        community,
-        adapters,
-        clock,
-    )
-    holder["app"] = app
-    return app
-
-
-def _build_adapters(settings: Settings, core: Core, mode: Mode) -> list[Adapter]:
-    factories = discover(None if mode != "watch" else ["console"])
-    console = factories.pop("console", None)
-    adapters: list[Adapter] = []
-    if mode != "watch":
-        for name, factory in sorted(factories.items()):
-            adapter = factory(settings, core)
-            if adapter is not None:
-                adapters.append(adapter)
-                log.info("%s is on", name)
-            elif mode == "serve":
-                switch = CHAT_SWITCHES.get(name, "set its variables")
-                log.info("%s is off: %s to turn it on", name, switch)
-    if console is not None and (mode != "serve" or not adapters):
-        built = console(settings, core)
-        if built is not None:
-            adapters.append(built)
-    return adapters

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from bot.poller import Watcher
+    from bot.poller import Poller
 
 REPORT_WINDOW = timedelta(minutes=30)
 TEST_EVERY = timedelta(minutes=1)
@@ -71,7 +71,7 @@ class Core:
         self,
         settings: Settings,
         store: Store,
-        watcher: Watcher,
+        poller: Poller,
         web_app: web.Application,
         clock: Clock,
         metrics: Metrics,
@@ -80,7 +80,7 @@ class Core:
     ) -> None:
         self._settings = settings
         self._store = store
-        self._watcher = watcher
+        self._poller = poller
         self._web = web_app
         self._clock = clock
         self._metrics = metrics
@@ -95,7 +95,7 @@ class Core:
 
     @property
     def view(self) -> StatusView:
-        return self._watcher.view
+        return self._poller.view
 
     @property
     def web(self) -> web.Application:
@@ -129,7 +129,7 @@ class Core:
             case Report(symptom=symptom):
                 return await self._report(symptom.label if symptom else None, ctx)
             case History():
-                warnings = self._watcher.warnings
+                warnings = self._poller.warnings
                 past = warnings.state.past if warnings else ()
                 return history_answer(self.view, self._clock(), past)
             case Test():
@@ -162,13 +162,13 @@ class Core:
 
     def _warning_for(self, ctx: ChatContext) -> EarlyWarning | None:
         """The early warning that concerns the asker's team, if any."""
-        if self._watcher.warnings is None:
+        if self._poller.warnings is None:
             return None
         scope = f"team:{ctx.platform}:{ctx.workspace or ''}"
-        return self._watcher.warnings.state.for_team(scope)
+        return self._poller.warnings.state.for_team(scope)
 
     def learn_team(self, platform: str, workspace: str, channel: str | None = None) -> None:
-        self._watcher.teams.learn(platform, workspace, channel)
+        self._poller.teams.learn(platform, workspace, channel)
 
     async def disable_targets(self, platform: str, workspace: str, reason: str) -> int:
         return len(await self._store.disable_workspace(platform, workspace, reason, self._clock()))
@@ -185,7 +185,7 @@ class Core:
         await self._store.subscribe(target, ids, ctx.user, "chat", now)
         preferences = await self._store.preferences(target)
         subscription = Subscription(0, target, tuple(ids), "chat", ctx.user, preferences)
-        catch_up = routing.catch_up(self.view, subscription, self._watcher.default_component_ids())
+        catch_up = routing.catch_up(self.view, subscription, self._poller.default_component_ids())
         if await self._store.queue(catch_up, now):
             self._on_queued()
         scope = ", ".join(c.name for c in found) if found else _default_scope(self._settings)

@@ -52,7 +52,7 @@ def _recent_incidents(snapshot: Snapshot | None) -> tuple[Incident, ...]:
     return tuple(by_id.values())
 
 
-class Watcher:
+class Poller:
     def __init__(
         self,
         store: Store,

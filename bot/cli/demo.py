@@ -26,8 +26,8 @@ async def run_demo(settings: Settings, speed: float) -> int:
         "Every notice is marked TEST; nothing here is real.",
         flush=True,
     )
-    from bot.app import build_app
     from bot.statuspage import recording
+    from bot.wiring import build_app
 
     steps = recording.load()
     pause = WHOLE_REPLAY_SECONDS / len(steps) / speed
@@ -45,7 +45,7 @@ async def run_demo(settings: Settings, speed: float) -> int:
         try:
             for step in steps:
                 page.show(step)
-                await app.watcher.poll()
+                await app.poller.poll()
                 await app.dispatcher.drain()
                 await asyncio.sleep(pause)
         finally:

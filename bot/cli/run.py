@@ -45,12 +45,12 @@ async def run_forever(settings: Settings, mode: Literal["watch", "serve"]) -> in
             settings.status_page_url,
             every,
         )
-    from bot.app import build_app  # the whole bot: imported only when it runs
     from bot.store.problems import DatabaseUnusable
+    from bot.wiring import build_app  # the whole bot: imported only when it runs
 
     app = build_app(settings, mode)
     if mode == "watch":
-        app.watcher.after_poll.append(_FirstRead(settings.poll_interval_seconds))
+        app.poller.after_poll.append(_FirstRead(settings.poll_interval_seconds))
     starting = asyncio.create_task(app.start())
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)

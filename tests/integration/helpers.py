@@ -1,4 +1,4 @@
-"""Building blocks the integration tests share: a wired watcher and a recording chat fake."""
+"""Building blocks the integration tests share: a wired poller and a recording chat fake."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from bot.notify.ports import (
     TransientDeliveryError,
 )
 from bot.notify.ports import Target as Target
-from bot.poller import Watcher
+from bot.poller import Poller
 from bot.statuspage.client import FeedClient
 from bot.store import Store
 
@@ -100,7 +100,7 @@ __all__ = [
 class Wired:
     store: Store
     feed: FeedClient
-    watcher: Watcher
+    poller: Poller
     dispatcher: Dispatcher
     chat: RecordingChat
 
@@ -113,7 +113,7 @@ async def wired(
     lost_after: int = 3,
     default_components: tuple[str, ...] = (),
 ) -> AsyncIterator[Wired]:
-    """A store, feed, watcher and dispatcher as the app wires them, with ``chat`` behind the
+    """A store, feed, poller and dispatcher as the app wires them, with ``chat`` behind the
     ``console`` and ``slack`` platforms."""
     chat = chat or RecordingChat()
     metrics = Metrics()
@@ -121,7 +121,7 @@ async def wired(
     await store.migrate()
     feed = FeedClient(page_url, timeout=1.0)
     dispatcher = Dispatcher(store, {"console": chat, "slack": chat}, utc_now, metrics)
-    watcher = Watcher(
+    poller = Poller(
         store,
         feed,
         source=page_url,
@@ -130,9 +130,9 @@ async def wired(
         metrics=metrics,
         default_components=default_components,
     )
-    await watcher.load()
+    await poller.load()
     try:
-        yield Wired(store, feed, watcher, dispatcher, chat)
+        yield Wired(store, feed, poller, dispatcher, chat)
     finally:
         await dispatcher.close()
         await feed.close()

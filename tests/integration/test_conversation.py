@@ -1,4 +1,4 @@
-"""The core as adapters see it: ``Core.handle`` with the real store, watcher and dispatcher,
+"""The core as adapters see it: ``Core.handle`` with the real store, poller and dispatcher,
 and a recording chat platform behind the delivery port."""
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ async def bot(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[tu
     five seconds after its start) is delivered at once."""
     statuspage.set_step(scenario_steps("api-elevated-errors")[1])
     async with wired(database_url, statuspage.url) as w:
-        await w.watcher.poll()
+        await w.poller.poll()
         ahead = Dispatcher(
             w.store, {"slack": w.chat}, lambda: utc_now() + timedelta(seconds=6), Metrics()
         )
         core = Core(
-            Settings(), w.store, w.watcher, web.Application(), utc_now, Metrics(), ahead.wake
+            Settings(), w.store, w.poller, web.Application(), utc_now, Metrics(), ahead.wake
         )
         runner = asyncio.create_task(ahead.run())
         try:
@@ -146,7 +146,7 @@ async def test_reports_made_in_another_replica_count_from_the_next_view(
     await w.store.add_report("slack", "T1", "U4", "503", utc_now())  # another replica's
     before = await core.answer(core.parse("503"), team)
     statuspage.set_step(scenario_steps("api-elevated-errors")[2])
-    await w.watcher.poll()  # a new view: the counts are read again, in the background
+    await w.poller.poll()  # a new view: the counts are read again, in the background
     await core.answer(core.parse("503"), team)
     await asyncio.sleep(0.2)
     after = await core.answer(core.parse("503"), team)
@@ -169,7 +169,7 @@ async def test_the_same_question_is_answered_once_until_something_in_it_changes(
     assert isinstance(reported, StatusAnswer)
     assert reported.advice.team_reports == 1
     statuspage.set_step(scenario_steps("api-elevated-errors")[2])
-    await w.watcher.poll()
+    await w.poller.poll()
     assert await core.answer(core.parse("503"), MEMBER) is not reported  # a new view
 
 
@@ -178,7 +178,7 @@ async def test_an_answer_is_made_again_when_an_age_in_its_text_changes(
 ) -> None:
     _, w = bot
     now = [utc_now()]
-    core = Core(Settings(), w.store, w.watcher, web.Application(), lambda: now[0], Metrics(), noop)
+    core = Core(Settings(), w.store, w.poller, web.Application(), lambda: now[0], Metrics(), noop)
     first = await core.answer(core.parse(""), ADMIN)
     now[0] += timedelta(seconds=20)  # "checked just now" still
     assert await core.answer(core.parse(""), ADMIN) is first
@@ -194,7 +194,7 @@ async def test_a_status_answer_never_waits_on_the_database(bot: tuple[Core, Wire
     from the view and the counts in memory."""
     _, w = bot
     away = Store.open("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
-    core = Core(Settings(), away, w.watcher, web.Application(), utc_now, Metrics(), noop)
+    core = Core(Settings(), away, w.poller, web.Application(), utc_now, Metrics(), noop)
     try:
         answer = await asyncio.wait_for(core.answer(core.parse("503"), ADMIN), 1.0)
     finally:

@@ -29,20 +29,20 @@ async def test_a_database_outage_mid_incident_loses_and_repeats_nothing(
             await w.store.subscribe(SLACK, (), "U1", "chat", utc_now())
             for step in steps[:2]:
                 statuspage.set_step(step)
-                await w.watcher.poll()
+                await w.poller.poll()
                 await w.dispatcher.drain()
             proxy.cut()
             statuspage.set_step(steps[2])
             for _ in range(2):
                 with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the driver raises
-                    await w.watcher.poll()
+                    await w.poller.poll()
                 with pytest.raises(Exception):  # noqa: B017, PT011
                     await w.dispatcher.drain(timeout=0.5)
-            seen_while_down = len(w.watcher.view.open_incidents[0].incident_updates)
+            seen_while_down = len(w.poller.view.open_incidents[0].incident_updates)
             proxy.restore()
             for step in steps[2:]:
                 statuspage.set_step(step)
-                await w.watcher.poll()
+                await w.poller.poll()
                 await w.dispatcher.drain()
     assert seen_while_down == 1  # memory did not take what the database could not store
     assert [(s.action, s.notice.kind) for s in w.chat.to(SLACK)] == [

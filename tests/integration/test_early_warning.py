@@ -1,5 +1,5 @@
 """Early warning end to end in one process: the real probe against a fake API, team reports
-in the database, the fake status page, the watcher, the outbox and a recording chat."""
+in the database, the fake status page, the poller, the outbox and a recording chat."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
 from bot.notify.ports import Target
-from bot.poller import Watcher
+from bot.poller import Poller
 from bot.signals.gather import SignalGatherer
 from bot.signals.probe import Prober
 from bot.statuspage.client import FeedClient
@@ -50,7 +50,7 @@ class Rig:
     api: FakeAnthropic
     prober: Prober
     store: Store
-    watcher: Watcher
+    poller: Poller
     dispatcher: Dispatcher
     chat: RecordingChat
     clock: Clock
@@ -64,7 +64,7 @@ class Rig:
     async def poll(self, step: int | None = None) -> list[str]:
         if step is not None:
             self.page.set_step(STEPS[step])
-        result = await self.watcher.poll()
+        result = await self.poller.poll()
         await self.dispatcher.drain()
         return [type(e).__name__ for e in result.events if type(e).__name__.startswith("Warning")]
 
@@ -86,7 +86,7 @@ async def rig(
         prober = Prober(api.url, None, timeout=0.3)
         warnings = SignalGatherer(store, reports, lambda: prober.health)
         feed = FeedClient(statuspage.url, timeout=1.0)
-        watcher = Watcher(
+        poller = Poller(
             store,
             feed,
             source=statuspage.url,
@@ -95,11 +95,11 @@ async def rig(
             metrics=metrics,
             warnings=warnings,
         )
-        await watcher.load()
+        await poller.load()
         dispatcher = Dispatcher(store, {"slack": chat}, clock, metrics)
         try:
-            await watcher.poll()
-            yield Rig(statuspage, api, prober, store, watcher, dispatcher, chat, clock, metrics)
+            await poller.poll()
+            yield Rig(statuspage, api, prober, store, poller, dispatcher, chat, clock, metrics)
         finally:
             await dispatcher.close()
             await feed.close()
@@ -117,7 +117,7 @@ async def test_a_real_looking_outage_is_warned_early_then_confirmed(
         for user in ("U1", "U2", "U3"):
             await r.store.add_report("slack", "T1", user, "529", r.clock())
         assert await r.poll() == []  # everyone already has the probe's warning
-        view = r.watcher.view
+        view = r.poller.view
         warned = advise(_with_warning(r), parse_symptom("503"), 25, 0, r.clock())
         r.clock.advance(8)
         assert await r.poll(1) == ["WarningConfirmed"]
@@ -160,7 +160,7 @@ async def test_our_own_network_down_raises_nothing_and_says_check_the_network(
         statuspage.set_fault("reset")
         for _ in range(3):
             assert await r.poll() == []
-        advice = advise(r.watcher.view, parse_symptom("503"), 15, 0, r.clock())
+        advice = advise(r.poller.view, parse_symptom("503"), 15, 0, r.clock())
     assert not [s for s in r.chat.sent if s.notice.kind is NoticeKind.EARLY_WARNING]
     assert advice.kind.value == "feed-unknown"
     assert "check your network" in advice.summary
@@ -214,9 +214,9 @@ async def test_team_reports_warn_only_that_team(
 
 def _with_warning(r: Rig) -> StatusView:
     """The view as the core shows it to someone the open warning concerns."""
-    assert r.watcher.warnings is not None
-    warning = r.watcher.warnings.state.for_scopes(PROBE_SCOPE)
-    return replace(r.watcher.view, early_warning=warning)
+    assert r.poller.warnings is not None
+    warning = r.poller.warnings.state.for_scopes(PROBE_SCOPE)
+    return replace(r.poller.view, early_warning=warning)
 
 
 def _sample(metrics: str, name: str) -> float:

@@ -1,4 +1,4 @@
-"""Polls through scripted scenarios: the watcher, the store and the dispatcher for real."""
+"""Polls through scripted scenarios: the poller, the store and the dispatcher for real."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def test_scenario_announces_start_updates_and_resolution_once(
         seen = []
         for step in steps:
             statuspage.set_step(step)
-            seen.append(kinds((await w.watcher.poll()).events))
+            seen.append(kinds((await w.poller.poll()).events))
             await w.dispatcher.drain()
     assert seen == [
         [],
@@ -70,13 +70,13 @@ async def test_restart_mid_incident_repeats_nothing_and_misses_nothing(
         await first.store.subscribe(SLACK, (), "U1", "chat", utc_now())
         for step in steps[:3]:
             statuspage.set_step(step)
-            await first.watcher.poll()
+            await first.poller.poll()
             await first.dispatcher.drain()
         before = len(first.chat.sent)
     async with wired(database_url, statuspage.url) as second:
         for step in steps[2:]:  # step 03 is read again, as after a crash before the next poll
             statuspage.set_step(step)
-            await second.watcher.poll()
+            await second.poller.poll()
             await second.dispatcher.drain()
     assert before == 2
     actions = [(s.action, s.notice.kind) for s in second.chat.to(SLACK)]
@@ -99,10 +99,10 @@ async def test_long_feed_outage_is_one_lost_and_one_restored(
         readable = []
         for step in steps:
             statuspage.set_step(step)
-            events += (await w.watcher.poll()).events
-            readable.append(w.watcher.view.readable)
+            events += (await w.poller.poll()).events
+            readable.append(w.poller.view.readable)
             await w.dispatcher.drain()
-        assert w.watcher.view.snapshot is not None
+        assert w.poller.view.snapshot is not None
     assert [type(e) for e in events] == [FeedLost, FeedRestored]
     assert readable == [True, True, True, False, False, False, False, True, True]
     sent = [(s.action, s.notice.kind) for s in w.chat.to(SLACK)]
@@ -119,16 +119,16 @@ async def test_an_incident_that_vanishes_is_not_called_resolved(
     steps = scenario_steps("api-elevated-errors")
     async with wired(database_url, statuspage.url) as w:
         statuspage.set_step(steps[1])
-        await w.watcher.poll()
+        await w.poller.poll()
         vanished = _without_incidents(steps[1])
         statuspage.set_step(vanished)
-        result = await w.watcher.poll()
+        result = await w.poller.poll()
         assert not any(isinstance(e, IncidentResolved) for e in result.events)
-        assert [i.name for i in w.watcher.view.open_incidents] == [
+        assert [i.name for i in w.poller.view.open_incidents] == [
             "Elevated errors on the Claude API"
         ]
         statuspage.set_step(steps[5])  # the feed now says resolved
-        result = await w.watcher.poll()
+        result = await w.poller.poll()
     assert [type(e) for e in result.events if not type(e).__name__.startswith("Component")] == [
         IncidentUpdated,
         IncidentUpdated,
@@ -143,14 +143,14 @@ async def test_bad_answers_never_resolve_and_keep_the_last_good_state(
     steps = scenario_steps("api-elevated-errors")
     async with wired(database_url, statuspage.url) as w:
         statuspage.set_step(steps[1])
-        await w.watcher.poll()
+        await w.poller.poll()
         for fault in ("wrong-shape", "empty", "not-json", "truncated", "http-503-html"):
             statuspage.set_fault(fault)
-            result = await w.watcher.poll()
+            result = await w.poller.poll()
             assert not any(isinstance(e, IncidentResolved | IncidentStarted) for e in result.events)
-            assert len(w.watcher.view.open_incidents) == 1
-        assert not w.watcher.view.readable
-        assert "http-status" in (w.watcher.view.last_error or "")
+            assert len(w.poller.view.open_incidents) == 1
+        assert not w.poller.view.readable
+        assert "http-status" in (w.poller.view.last_error or "")
 
 
 async def test_a_stale_copy_of_the_page_is_ignored(
@@ -159,11 +159,11 @@ async def test_a_stale_copy_of_the_page_is_ignored(
     steps = scenario_steps("api-elevated-errors")
     async with wired(database_url, statuspage.url) as w:
         statuspage.set_step(steps[2])
-        await w.watcher.poll()
+        await w.poller.poll()
         statuspage.set_step(steps[1])  # an older document, e.g. from a lagging cache
-        result = await w.watcher.poll()
+        result = await w.poller.poll()
         assert result.events == ()
-        assert len(w.watcher.view.open_incidents[0].incident_updates) == 2
+        assert len(w.poller.view.open_incidents[0].incident_updates) == 2
 
 
 async def test_first_start_announces_what_is_open_once(
@@ -172,8 +172,8 @@ async def test_first_start_announces_what_is_open_once(
     statuspage.set_summary("summary-minor-incident.json")
     async with wired(database_url, statuspage.url) as w:
         await w.store.sync_static([CONSOLE], utc_now())
-        first = await w.watcher.poll()
-        second = await w.watcher.poll()
+        first = await w.poller.poll()
+        second = await w.poller.poll()
         await w.dispatcher.drain()
     assert kinds(first.events) == ["IncidentStarted"]
     assert second.events == ()
@@ -194,7 +194,7 @@ async def test_components_setting_filters_channels_that_name_none(
         heard = []
         for step in steps[:4]:
             statuspage.set_step(step)
-            await w.watcher.poll()
+            await w.poller.poll()
             await w.dispatcher.drain()
             heard.append([(s.action, s.notice.kind.value) for s in w.chat.to(SLACK)])
     assert heard[1] == []

@@ -1,5 +1,5 @@
 """A community burst as an early warning, end to end in one process: the real Reddit source
-against its fake, the watch, the fake status page, the watcher, the outbox and a recording
+against its fake, the watch, the fake status page, the poller, the outbox and a recording
 chat. Raised for everyone with the posts linked, confirmed with its lead time when the page
 posts, or cleared when the burst ages out."""
 
@@ -15,7 +15,7 @@ from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
 from bot.notify.ports import Target
-from bot.poller import Watcher
+from bot.poller import Poller
 from bot.signals.community.reddit import RedditSource
 from bot.signals.community.watch import CommunityWatch
 from bot.signals.gather import SignalGatherer
@@ -46,7 +46,7 @@ class Rig:
     page: FakeStatuspage
     reddit: FakeReddit
     community: CommunityWatch
-    watcher: Watcher
+    poller: Poller
     dispatcher: Dispatcher
     chat: RecordingChat
     clock: Clock
@@ -56,7 +56,7 @@ class Rig:
         await self.community.read_due(self.clock())
         if step is not None:
             self.page.set_step(STEPS[step])
-        result = await self.watcher.poll()
+        result = await self.poller.poll()
         await self.dispatcher.drain()
         return [type(e).__name__ for e in result.events if type(e).__name__.startswith("Warning")]
 
@@ -84,7 +84,7 @@ async def rig(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[Ri
         )
         warnings = SignalGatherer(store, 3, None, community=lambda: community.reports)
         feed = FeedClient(statuspage.url, timeout=1.0)
-        watcher = Watcher(
+        poller = Poller(
             store,
             feed,
             source=statuspage.url,
@@ -93,10 +93,10 @@ async def rig(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[Ri
             metrics=metrics,
             warnings=warnings,
         )
-        await watcher.load()
+        await poller.load()
         dispatcher = Dispatcher(store, {"slack": chat, "discord": chat}, clock, metrics)
         try:
-            yield Rig(statuspage, reddit, community, watcher, dispatcher, chat, clock, metrics)
+            yield Rig(statuspage, reddit, community, poller, dispatcher, chat, clock, metrics)
         finally:
             await dispatcher.close()
             await feed.close()
@@ -163,4 +163,4 @@ async def test_an_unreadable_source_neither_raises_nor_clears(
         r.reddit.fault = 503
         r.clock.advance(3)
         assert await r.read_and_poll() == []  # held: the last good read was elevated
-        assert r.watcher.view.verdict.value == "operational"  # and the verdict is the page's
+        assert r.poller.view.verdict.value == "operational"  # and the verdict is the page's

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_app
 from bot.cli.status import run_status
 from bot.settings import load
+from bot.wiring import build_app
 from fakes.github_api import FakeGitHub
 from fakes.reddit_api import FakeReddit
 from fakes.statuspage import FakeStatuspage
@@ -38,7 +38,7 @@ async def test_community_off_makes_no_request_and_the_json_has_no_community_key(
         app = build_app(settings, "serve")
         await app.start()
         try:
-            await app.watcher.poll()
+            await app.poller.poll()
             assert app.community is None
             status = await run_status(settings, "503", None, as_json=True)
         finally:
@@ -91,7 +91,7 @@ async def test_the_standings_are_in_the_view_from_the_start(
         app = build_app(settings, "serve")
         await app.start()
         try:
-            sources = [r.source for r in app.watcher.view.community]
+            sources = [r.source for r in app.poller.view.community]
         finally:
             await app.stop()
     assert sources == ["reddit:r/ClaudeAI", "github:anthropics/claude-code"]

@@ -1,6 +1,6 @@
 """discord.py for real against the fake Discord, with the real core behind the adapter.
 
-The core answers from its watcher's view, here built from fixture documents
+The core answers from its poller's view, here built from fixture documents
 (``page.show(...)``) instead of polled, and keeps subscriptions and reports in a SQLite
 database of the test's own.
 """
@@ -24,7 +24,7 @@ from bot.clock import utc_now
 from bot.conversation import Core
 from bot.detect.view import StatusView
 from bot.metrics import Metrics
-from bot.poller import Watcher
+from bot.poller import Poller
 from bot.settings import AlertChannel, Secret, Settings
 from bot.statuspage.client import FeedClient
 from bot.statuspage.models import IncidentList, Summary
@@ -42,15 +42,15 @@ def fixture(relative: str) -> Any:
 
 @dataclass
 class Page:
-    """What the core believes the status page says: its watcher's view."""
+    """What the core believes the status page says: its poller's view."""
 
-    watcher: Watcher
+    poller: Poller
 
     def show(self, summary: str | dict[str, Any], incidents: str | None = None) -> None:
         document = fixture(summary) if isinstance(summary, str) else summary
         history = IncidentList.model_validate(fixture(incidents)) if incidents else None
         snapshot = build_snapshot(None, Summary.model_validate(document), history, None, utc_now())
-        self.watcher.view = StatusView(source=SOURCE, snapshot=snapshot, readable=True)
+        self.poller.view = StatusView(source=SOURCE, snapshot=snapshot, readable=True)
 
 
 @pytest.fixture(autouse=True)
@@ -76,23 +76,23 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-async def watcher(store: Store) -> AsyncIterator[Watcher]:
+async def poller(store: Store) -> AsyncIterator[Poller]:
     feed = FeedClient(SOURCE, 1.0)  # never polled here
-    yield Watcher(store, feed, source=SOURCE, lost_after=3, clock=utc_now, metrics=Metrics())
+    yield Poller(store, feed, source=SOURCE, lost_after=3, clock=utc_now, metrics=Metrics())
     await feed.close()
 
 
 @pytest.fixture
-def page(watcher: Watcher) -> Page:
-    page = Page(watcher)
+def page(poller: Poller) -> Page:
+    page = Page(poller)
     page.show("summary-minor-incident.json", "incidents.json")
     return page
 
 
 @pytest.fixture
-def core(store: Store, watcher: Watcher, page: Page) -> Core:
+def core(store: Store, poller: Poller, page: Page) -> Core:
     settings = Settings(status_page_url=SOURCE)
-    return Core(settings, store, watcher, web.Application(), utc_now, Metrics(), _noop)
+    return Core(settings, store, poller, web.Application(), utc_now, Metrics(), _noop)
 
 
 def _noop() -> None:

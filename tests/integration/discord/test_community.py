@@ -8,8 +8,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app import build_app
 from bot.settings import load
+from bot.wiring import build_app
 from fakes.discord_api import ALERTS, MEMBER, TOKEN, FakeDiscord
 from fakes.github_api import FakeGitHub
 from fakes.reddit_api import FakeReddit
@@ -48,7 +48,7 @@ async def test_a_burst_of_hostile_titles_is_one_harmless_linked_warning(
         try:
             await discord_fake.wait_connected()
             assert app.community is not None
-            await app.watcher.poll()
+            await app.poller.poll()
             await app.community.read_due(clock())  # the first read, also done on start: quiet
             clock.advance(120)
             now = clock()
@@ -56,7 +56,7 @@ async def test_a_burst_of_hostile_titles_is_one_harmless_linked_warning(
                 reddit.add_post(title, now - timedelta(minutes=5 - n))
             github.add_issue("[BUG] API Error: 529 Overloaded", now - timedelta(minutes=1))
             await app.community.read_due(now)
-            await app.watcher.poll()
+            await app.poller.poll()
             await app.dispatcher.drain(timeout=10)
             interaction = await discord_fake.slash(MEMBER, "status", code="503")
             answer = await answer_to(discord_fake, interaction)

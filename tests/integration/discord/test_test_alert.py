@@ -16,7 +16,7 @@ from bot.conversation import Core
 from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.ports import ChatAdapter
-from bot.poller import Watcher
+from bot.poller import Poller
 from bot.settings import Settings
 from bot.store import Store
 from fakes.discord_api import ALERTS, MEMBER, MOD, READ_ONLY, FakeDiscord
@@ -26,7 +26,7 @@ from tests.integration.discord.messages import answer_to, text_of
 
 @pytest.fixture
 async def live(
-    discord_fake: FakeDiscord, store: Store, watcher: Watcher, page: Page
+    discord_fake: FakeDiscord, store: Store, poller: Poller, page: Page
 ) -> AsyncIterator[DiscordAdapter]:
     """The adapter with a running dispatcher six seconds ahead, so the sample's resolution
     (due five seconds after its start) goes out at once."""
@@ -35,7 +35,7 @@ async def live(
     core = Core(
         Settings(status_page_url=SOURCE),
         store,
-        watcher,
+        poller,
         web.Application(),
         utc_now,
         Metrics(),

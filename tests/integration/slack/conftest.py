@@ -1,5 +1,5 @@
-"""The whole bot in-process (``bot.app.build_app(..., "serve")``) with its Slack adapter pointed at
-the fake Slack, and the fake Statuspage page as its feed.
+"""The whole bot in-process (``bot.wiring.build_app(..., "serve")``) with its Slack adapter
+pointed at the fake Slack, and the fake Statuspage page as its feed.
 
 Time can be moved forward (``bot.clock.advance``) so a Retry-After wait is skipped instead of
 slept; everything else is real: slack-bolt, slack-sdk, aiohttp, the core, SQLite.
@@ -18,9 +18,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import BotApp, build_app
+from bot.app import BotApp
 from bot.clock import utc_now
 from bot.settings import load
+from bot.wiring import build_app
 from fakes.slack_api import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -90,7 +91,7 @@ class Bot:
         """Serve ``step`` on the page, poll once, and deliver what it queued."""
         if step is not None:
             self.page.set_step(step)
-        await self.app.watcher.poll()
+        await self.app.poller.poll()
         await self.deliver()
 
     async def deliver(self) -> None:
@@ -139,7 +140,7 @@ async def running_bot(
     app = build_app(settings, "serve", clock)
     await app.start()
     try:
-        await eventually(lambda: app.watcher.polled_once)
+        await eventually(lambda: app.poller.polled_once)
         async with aiohttp.ClientSession() as http:
             yield Bot(app, slack, page, clock, http)
     finally:

@@ -40,7 +40,7 @@ SECOND = "twtqgbh8rf3j"  # the incident of summary-minor-incident.json
 
 
 def poll(previous: Snapshot | None, step: dict[str, Any], n: int = 0) -> Snapshot:
-    """One good poll the way the watcher does it: incidents.json when the page changed,
+    """One good poll the way the poller does it: incidents.json when the page changed,
     scheduled-maintenances.json only when a tracked maintenance left the summary."""
     current = summary_of(step["summary"])
     _, lost_maintenance = needs_history(previous, current)

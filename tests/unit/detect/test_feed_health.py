@@ -133,7 +133,7 @@ def test_from_json_tolerates_an_empty_record() -> None:
 
 
 def test_the_feed_outage_scenario_gives_one_lost_one_restored_and_no_page_event() -> None:
-    """Polled like the watcher: a fault step is a failure (the last good snapshot is kept),
+    """Polled the way the poller polls: a fault step is a failure (the last good snapshot is kept),
     a good step a success followed by change detection."""
     steps = scenario_steps("feed-outage")
     health, previous = FeedHealth(), None

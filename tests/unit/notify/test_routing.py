@@ -213,11 +213,11 @@ def test_catch_up_respects_the_component_filter() -> None:
     ]
 
 
-def test_catch_up_ids_match_the_watchers_so_nothing_is_posted_twice() -> None:
-    """A channel that subscribes mid-incident and the watcher's own start notice share the
+def test_catch_up_ids_match_the_pollers_so_nothing_is_posted_twice() -> None:
+    """A channel that subscribes mid-incident and the poller's own start notice share the
     event id, so the outbox's unique key keeps it to one post."""
     step = copy.deepcopy(scenario_steps("api-elevated-errors")[2])
     current = build_snapshot(None, summary_of(step["summary"]), None, None, NOW)
-    watcher_ids = {e.id for e in detect(None, current)}
+    poller_ids = {e.id for e in detect(None, current)}
     caught = {d.event_id for d in catch_up(StatusView(SOURCE, current, readable=True), sub(SLACK))}
-    assert caught == watcher_ids == {f"incident:{INCIDENT}:started"}
+    assert caught == poller_ids == {f"incident:{INCIDENT}:started"}
