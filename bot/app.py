@@ -1,7 +1,7 @@
 """The running bot: ``BotApp`` holds the pieces ``bot.wiring.build_app`` made and starts and stops
 them in one event loop.
 
-Start-up order: database (migrations), last state, adapters, HTTP server, dispatcher, then the
+Start-up order: database (migrations), last state, HTTP server, adapters, dispatcher, then the
 schedule (first poll at once). Shutdown is the reverse, each step bounded in time.
 """
 
