@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
@@ -143,3 +143,16 @@ def fresh_attempt(maybe_sent_at: datetime | None = None) -> Attempt:
     """A first try of a delivery no other test shares (a repeated key is a repeated message
     to Discord, which answers it with the first)."""
     return Attempt(uuid.uuid4().hex[:24], maybe_sent_at)
+
+
+class ManualClock:
+    """A clock the test moves by hand, for code that is handed ``clock()``."""
+
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float = 0, *, seconds: float = 0) -> None:
+        self.now += timedelta(minutes=minutes, seconds=seconds)

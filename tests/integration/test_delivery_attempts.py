@@ -4,42 +4,30 @@ before the call, and forgets it only when an answer says nothing was posted."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.deliveries import delivery_key
 from bot.notify.notices import Action, NoticeKind
 from bot.notify.ports import SentBeforeError, TransientDeliveryError
 from bot.store import Store
-from tests.integration.helpers import RecordingChat
+from tests.integration.helpers import ManualClock, RecordingChat
 from tests.integration.test_dispatcher import A, B, open_store, thread_for
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-async def deliver(store: Store, chat: RecordingChat, clock: Clock) -> None:
+async def deliver(store: Store, chat: RecordingChat, clock: ManualClock) -> None:
     await Dispatcher(store, {"slack": chat}, clock, Metrics()).drain(timeout=2)
 
 
 async def test_every_try_carries_its_delivery_and_each_delivery_its_own(
     database_url: str,
 ) -> None:
-    store, clock = await open_store(database_url), Clock()
+    store, clock = await open_store(database_url), ManualClock()
     await store.queue(thread_for(A, 1) + thread_for(B, 0), clock())
     chat = RecordingChat(fail_next=[TransientDeliveryError("timed out")])
     await deliver(store, chat, clock)
-    clock.advance(10)
+    clock.advance(seconds=10)
     await deliver(store, chat, clock)
     await store.close()
     start = delivery_key("incident:x:started", A, Action.POST)
@@ -50,13 +38,13 @@ async def test_every_try_carries_its_delivery_and_each_delivery_its_own(
 
 
 async def test_a_try_that_got_no_answer_leaves_the_next_one_looking(database_url: str) -> None:
-    store, clock = await open_store(database_url), Clock()
+    store, clock = await open_store(database_url), ManualClock()
     await store.queue(thread_for(A, 0)[:1], clock())
     tried_at = clock()
     chat = RecordingChat(fail_next=[TransientDeliveryError("timed out")] * 2)
     await deliver(store, chat, clock)
     for _ in range(2):
-        clock.advance(10)
+        clock.advance(seconds=10)
         await deliver(store, chat, clock)
     await store.close()
     assert [a.maybe_sent_at for a in chat.attempts] == [None, tried_at, tried_at]
@@ -66,7 +54,7 @@ async def test_a_try_that_got_no_answer_leaves_the_next_one_looking(database_url
 async def test_a_rate_limited_first_try_leaves_the_next_one_a_first_try(
     database_url: str,
 ) -> None:
-    store, clock = await open_store(database_url), Clock()
+    store, clock = await open_store(database_url), ManualClock()
     await store.queue(thread_for(A, 0)[:1], clock())
     chat = RecordingChat(
         fail_next=[
@@ -78,12 +66,12 @@ async def test_a_rate_limited_first_try_leaves_the_next_one_a_first_try(
     tried_at = clock()
     for _ in range(4):
         await deliver(store, chat, clock)
-        clock.advance(10)
+        clock.advance(seconds=10)
     await store.queue(thread_for(B, 0)[:1], clock())
     limited = RecordingChat(fail_next=[TransientDeliveryError("rate limited", retry_after=1)])
     for _ in range(2):
         await deliver(store, limited, clock)
-        clock.advance(10)
+        clock.advance(seconds=10)
     await store.close()
     # A timed-out try stays one that may have posted through later rate limits...
     assert [a.maybe_sent_at for a in chat.attempts] == [None, tried_at, tried_at, tried_at]
@@ -94,12 +82,12 @@ async def test_a_rate_limited_first_try_leaves_the_next_one_a_first_try(
 async def test_a_row_claimed_by_a_process_that_died_is_tried_as_maybe_posted(
     database_url: str,
 ) -> None:
-    store, clock = await open_store(database_url), Clock()
+    store, clock = await open_store(database_url), ManualClock()
     await store.queue(thread_for(A, 0)[:1], clock())
     [head] = await store.due_heads(clock())
     died_at = clock()
     assert await store.claim(head, "process-that-died", died_at, timedelta(seconds=15))
-    clock.advance(16)
+    clock.advance(seconds=16)
     chat = RecordingChat()
     await deliver(store, chat, clock)
     await store.close()
@@ -110,7 +98,7 @@ async def test_a_row_claimed_by_a_process_that_died_is_tried_as_maybe_posted(
 async def test_a_delivery_posted_before_and_deleted_since_is_recorded_not_repeated(
     database_url: str,
 ) -> None:
-    store, clock = await open_store(database_url), Clock()
+    store, clock = await open_store(database_url), ManualClock()
     await store.queue(thread_for(A, 1), clock())
     chat = RecordingChat(fail_next=[SentBeforeError("deleted since")])
     await deliver(store, chat, clock)

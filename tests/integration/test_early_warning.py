@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.ask.advisor import advise
 from bot.ask.symptoms import parse_symptom
-from bot.clock import utc_now
 from bot.detect.early_warning import PROBE_SCOPE
 from bot.detect.view import StatusView
 from bot.dispatcher import Dispatcher
@@ -26,22 +24,11 @@ from bot.statuspage.client import FeedClient
 from bot.store import Store
 from fakes.anthropic_api import FakeAnthropic, fake_anthropic
 from fakes.statuspage import FakeStatuspage, scenario_steps
-from tests.integration.helpers import RecordingChat
+from tests.integration.helpers import ManualClock, RecordingChat
 
 STEPS = scenario_steps("api-elevated-errors")
 T1 = Target("slack", "C1", "T1")
 T2 = Target("slack", "C2", "T2")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 @dataclass
@@ -53,7 +40,7 @@ class Rig:
     poller: Poller
     dispatcher: Dispatcher
     chat: RecordingChat
-    clock: Clock
+    clock: ManualClock
     metrics: Metrics
 
     async def probes(self, status: int, times: int = 1) -> None:
@@ -76,7 +63,7 @@ class Rig:
 async def rig(
     database_url: str, statuspage: FakeStatuspage, reports: int = 3
 ) -> AsyncIterator[Rig]:
-    clock, metrics, chat = Clock(), Metrics(), RecordingChat()
+    clock, metrics, chat = ManualClock(), Metrics(), RecordingChat()
     store = Store.open(database_url)
     await store.migrate()
     for target in (T1, T2):

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
@@ -23,22 +22,11 @@ from bot.statuspage.client import FeedClient
 from bot.store import Store
 from fakes.reddit_api import FakeReddit
 from fakes.statuspage import FakeStatuspage, scenario_steps
-from tests.integration.helpers import RecordingChat
+from tests.integration.helpers import ManualClock, RecordingChat
 
 STEPS = scenario_steps("api-elevated-errors")
 T1 = Target("slack", "C1", "T1")
 T2 = Target("discord", "200", "G2")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 @dataclass
@@ -49,7 +37,7 @@ class Rig:
     poller: Poller
     dispatcher: Dispatcher
     chat: RecordingChat
-    clock: Clock
+    clock: ManualClock
     metrics: Metrics
 
     async def read_and_poll(self, step: int | None = None) -> list[str]:
@@ -71,7 +59,7 @@ class Rig:
 
 @asynccontextmanager
 async def rig(database_url: str, statuspage: FakeStatuspage) -> AsyncIterator[Rig]:
-    clock, metrics, chat = Clock(), Metrics(), RecordingChat()
+    clock, metrics, chat = ManualClock(), Metrics(), RecordingChat()
     store = Store.open(database_url)
     await store.migrate()
     for target in (T1, T2):
