@@ -47,7 +47,7 @@ class Figure:
             return f"{self.value:.1f} MB"
         if self.unit == "ratio":
             return f"{self.value:.2f}"
-        if self.unit in ("count", "B", "B/h", "req/s"):
+        if self.unit in ("count", "B", "B/h", "req/s", "µs"):
             return f"{self.value:,.0f} {self.unit}".replace(" count", "")
         return f"{self.value:g} {self.unit}".strip()
 

@@ -4,7 +4,8 @@ people asking in the same minute of an outage) is answered once and then from me
 An answer is a function of the view, the words, the team's early warning and report count,
 and the ages it shows ("began 12 min ago"): the cache is emptied when the view changes (each
 poll), and each entry is keyed by the rest, the ages included, so an entry is not used once
-any age in its text would read differently.
+any age in its text would read differently. The ages themselves are worked out once a second
+(a burst asks within the same one), so an age may read its old value for under a second.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class StatusAnswers:
     def __init__(self) -> None:
         self._view: StatusView | None = None
         self._answers: OrderedDict[Hashable, StatusAnswer] = OrderedDict()
+        self._ages: tuple[int, tuple[str, ...]] | None = None
+        """(the second, the view's ages as they read in it)"""
 
     def answer(
         self,
@@ -36,8 +39,8 @@ class StatusAnswers:
         """The answer for ``key`` (the words, the warning, the count) on ``view`` at ``now``:
         the one made before while nothing it shows has changed, else ``make()``'s."""
         if view is not self._view:
-            self._view, self._answers = view, OrderedDict()
-        full = (key, ages(view, now))
+            self._view, self._answers, self._ages = view, OrderedDict(), None
+        full = (key, self._ages_at(view, now))
         found = self._answers.get(full)
         if found is not None:
             self._answers.move_to_end(full)
@@ -46,6 +49,12 @@ class StatusAnswers:
         if len(self._answers) > MAX_ENTRIES:
             self._answers.popitem(last=False)
         return made
+
+    def _ages_at(self, view: StatusView, now: datetime) -> tuple[str, ...]:
+        second = int(now.timestamp())
+        if self._ages is None or self._ages[0] != second:
+            self._ages = (second, ages(view, now))
+        return self._ages[1]
 
 
 def ages(view: StatusView, now: datetime) -> tuple[str, ...]:

@@ -114,6 +114,12 @@ class CoreAPI(Protocol):
         """Answer ``command``, asked by ``ctx.user`` in ``ctx.channel``."""
         ...
 
+    def answer_from_memory(self, command: Command, ctx: ChatContext) -> Answer | None:
+        """The same answer, at once, for a command answered from memory alone (a status
+        question, history, help: what a burst during an outage asks); ``None`` for one that
+        needs the database (subscribe, report, alert settings): ask ``answer`` for those."""
+        ...
+
     def component_names(self) -> Sequence[str]:
         """Names of the page's components, for autocompletion."""
         ...

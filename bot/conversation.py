@@ -7,6 +7,7 @@ after each poll) and, for team reports and subscriptions, from the database.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -24,11 +25,13 @@ from bot.ask.grammar import (
     AlertsRefused,
     Ask,
     Command,
+    FromMemory,
     Help,
     History,
     Report,
     Subscribe,
     Test,
+    ToDatabase,
     Unsubscribe,
 )
 from bot.ask.history import history_answer
@@ -49,6 +52,7 @@ from bot.store import Store
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from prometheus_client import Counter, Histogram
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from bot.poller import Poller
@@ -88,6 +92,8 @@ class Core:
         self._on_report = on_report
         self._reports = ReportCounts(store, clock, REPORT_WINDOW)
         self._answers = StatusAnswers()
+        self._counters: dict[str, tuple[Counter, Histogram]] = {}
+        """platform -> its answer counter and time histogram (the labelled children)"""
 
     @property
     def settings(self) -> Settings:
@@ -109,37 +115,63 @@ class Core:
         return [c.name for c in self.view.components]
 
     def parse(self, text: str) -> Command:
-        return grammar.parse(text)
+        return _parsed(text)
 
     async def answer(self, command: Command, ctx: ChatContext) -> Answer:
         started = time.perf_counter()
-        answer = await self._answer(command, ctx)
-        self._metrics.answers.labels(ctx.platform).inc()
-        self._metrics.answer_seconds.labels(ctx.platform).observe(time.perf_counter() - started)
+        if isinstance(command, FromMemory):
+            answer = self._from_memory(command, ctx)
+        else:
+            answer = await self._with_database(command, ctx)
+        self._counted(ctx, started)
         return answer
 
-    async def _answer(self, command: Command, ctx: ChatContext) -> Answer:
+    def answer_from_memory(self, command: Command, ctx: ChatContext) -> Answer | None:
+        if not isinstance(command, FromMemory):
+            return None
+        started = time.perf_counter()
+        answer = self._from_memory(command, ctx)
+        self._counted(ctx, started)
+        return answer
+
+    def _counted(self, ctx: ChatContext, started: float) -> None:
+        counted = self._counters.get(ctx.platform)
+        if counted is None:  # prometheus-client's label lookup is a tenth of a status answer
+            counted = self._counters[ctx.platform] = (
+                self._metrics.answers.labels(ctx.platform),
+                self._metrics.answer_seconds.labels(ctx.platform),
+            )
+        answers, seconds = counted
+        answers.inc()
+        seconds.observe(time.perf_counter() - started)
+
+    def _from_memory(self, command: FromMemory, ctx: ChatContext) -> Answer:
         match command:
             case Ask():
                 return self._ask(command, ctx)
+            case History():
+                warnings = self._poller.warnings
+                past = warnings.state.past if warnings else ()
+                return history_answer(self.view, self._clock(), past)
+            case AlertsRefused(reason=reason):
+                return TextAnswer(reason, ok=False)
+            case Help(unknown=unknown):
+                return HelpAnswer(grammar.HELP_WORDS, unknown)
+            case _:
+                assert_never(command)
+
+    async def _with_database(self, command: ToDatabase, ctx: ChatContext) -> Answer:
+        match command:
             case Subscribe(components=names):
                 return await self._subscribe(names, ctx)
             case Unsubscribe():
                 return await self._unsubscribe(ctx)
             case Report(symptom=symptom):
                 return await self._report(symptom.label if symptom else None, ctx)
-            case History():
-                warnings = self._poller.warnings
-                past = warnings.state.past if warnings else ()
-                return history_answer(self.view, self._clock(), past)
             case Test():
                 return await self._test_alert(ctx)
             case Alerts(changes=changes):
                 return await self._alerts(changes, ctx)
-            case AlertsRefused(reason=reason):
-                return TextAnswer(reason, ok=False)
-            case Help(unknown=unknown):
-                return HelpAnswer(grammar.HELP_WORDS, unknown)
             case _:
                 assert_never(command)
 
@@ -272,6 +304,10 @@ class Core:
             f"Thanks, noted{f' ({code})' if code else ''}. {people} on this team reported "
             "problems in the last 30 minutes; answers here now say so."
         )
+
+
+_parsed = functools.lru_cache(maxsize=1024)(grammar.parse)
+"""The same words parse the same way (commands are frozen): a burst asks a few phrasings."""
 
 
 def _default_scope(settings: Settings) -> str:

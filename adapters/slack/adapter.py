@@ -1,8 +1,9 @@
 """The Slack adapter: slack-bolt's async app on the bot's own HTTP server (or Socket Mode),
 and the delivery the dispatcher posts alerts through.
 
-HTTP mode adds ``POST /slack/events`` to the ``serve`` server; bolt verifies every request's
-signature (401 when it is missing, wrong or older than five minutes). With ``SLACK_APP_TOKEN``
+HTTP mode adds ``POST /slack/events`` to the ``serve`` server (``events_route``: the slash
+command answered before bolt, the rest by bolt); every request's signature is verified (401
+when it is missing, wrong or older than five minutes). With ``SLACK_APP_TOKEN``
 the same app runs over Socket Mode and no events route is added. With ``SLACK_CLIENT_ID`` the
 OAuth install routes are added and tokens come from the installations in the database.
 """
@@ -25,10 +26,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import listeners
 from adapters.slack.clients import TIMEOUT_SECONDS
+from adapters.slack.commands import Background, SlashCommands
 from adapters.slack.delivery import SlackDelivery
+from adapters.slack.events_route import EVENTS_PATH, EventsRoute
 from adapters.slack.installations import Installations
 from bot.api import CoreAPI
-from bot.notify.ports import ChatAdapter
+from bot.notify.ports import ChatAdapter, PermanentDeliveryError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,6 @@ alerts back (public and private channels, direct and group messages): a thread r
 notice that someone deleted it, and after a crash the alert an unfinished try may have posted,
 so it is not posted twice."""
 
-EVENTS_PATH: Final = "/slack/events"
 INSTALL_PATH: Final = "/slack/install"
 REDIRECT_PATH: Final = "/slack/oauth_redirect"
 RECONNECT_SECONDS: Final = (5.0, 15.0, 60.0)
@@ -69,11 +71,16 @@ class SlackAdapter:
             self.installations = Installations(settings.slack_bot_token)
         self._delivery = SlackDelivery(settings.slack_api_url, self.installations, self.revoked)
         self.bolt = _bolt_app(settings, self.installations)
-        listeners.register(self.bolt, core, self.revoked)
+        later = Background()
+        installed = self._installed if self.installations.store is not None else None
+        commands = SlashCommands(core, later, installed)
+        listeners.register(self.bolt, commands, core, later, self.revoked)
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
         if settings.slack_app_token is None:
-            core.web.router.add_post(EVENTS_PATH, self._events)
+            assert settings.slack_signing_secret is not None, "checked by _bolt_app"
+            route = EventsRoute(self.bolt, settings.slack_signing_secret.reveal(), commands)
+            core.web.router.add_post(EVENTS_PATH, route.handle)
         if self.bolt.oauth_flow is not None:
             core.web.router.add_get(INSTALL_PATH, self._oauth)
             core.web.router.add_get(REDIRECT_PATH, self._oauth)
@@ -112,17 +119,14 @@ class SlackAdapter:
             "Slack workspace %s: %s; alerts stopped in %d channels", team_id, reason, stopped
         )
 
-    # --- HTTP ------------------------------------------------------------------------
+    async def _installed(self, workspace: str | None) -> bool:
+        try:
+            await self.installations.bot_token(workspace)
+        except PermanentDeliveryError:
+            return False
+        return True
 
-    async def _events(self, request: web.Request) -> web.Response:
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        if response.status == 401:
-            log.info(
-                "refused a request to %s: missing, wrong or stale Slack signature "
-                "(check SLACK_SIGNING_SECRET and the server clock)",
-                EVENTS_PATH,
-            )
-        return await to_aiohttp_response(response)
+    # --- HTTP ------------------------------------------------------------------------
 
     async def _oauth(self, request: web.Request) -> web.Response:
         flow = self.bolt.oauth_flow

@@ -112,6 +112,10 @@ class Help:
 
 
 Command = Ask | Subscribe | Unsubscribe | Report | History | Test | Alerts | AlertsRefused | Help
+FromMemory = Ask | History | AlertsRefused | Help
+"""The commands answered from memory alone: what a burst of questions during an outage asks."""
+ToDatabase = Subscribe | Unsubscribe | Report | Test | Alerts
+"""The commands that read or change the database (subscriptions, reports, preferences)."""
 
 HELP_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("(nothing) or a question", "is Claude down? The verdict, incidents, and what to do"),

@@ -17,7 +17,7 @@ from bot.conversation import Core
 from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.notices import NoticeKind
-from bot.notify.ports import PermanentDeliveryError
+from bot.notify.ports import PermanentDeliveryError, Target
 from bot.settings import Settings
 from bot.store import Store
 from fakes.statuspage import FakeStatuspage, scenario_steps
@@ -201,6 +201,36 @@ async def test_a_status_answer_never_waits_on_the_database(bot: tuple[Core, Wire
         await away.close()
     assert isinstance(answer, StatusAnswer)
     assert answer.incidents
+
+
+@pytest.mark.parametrize("words", ["", "503 12m", "history", "help", "frobnicate"])
+async def test_questions_are_answered_from_memory_the_same_as_by_answer(
+    bot: tuple[Core, Wired], words: str
+) -> None:
+    """What a burst asks is answered at once, without the database, exactly as ``answer``
+    would answer it (the same cached status answer)."""
+    _, w = bot
+    away = Store.open("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    core = Core(Settings(), away, w.poller, web.Application(), utc_now, Metrics(), noop)
+    try:
+        at_once = core.answer_from_memory(core.parse(words), ADMIN)
+    finally:
+        await away.close()
+    assert at_once is not None
+    assert at_once == await core.answer(core.parse(words), ADMIN)
+
+
+@pytest.mark.parametrize("words", ["subscribe", "unsubscribe", "report 503", "test", "alerts"])
+async def test_commands_that_need_the_database_are_not_answered_from_memory(
+    bot: tuple[Core, Wired], words: str
+) -> None:
+    core, w = bot
+    assert core.answer_from_memory(core.parse(words), ADMIN) is None
+    assert await w.store.subscription(_target()) is None  # nothing was done
+
+
+def _target() -> Target:
+    return Target("slack", ADMIN.channel, ADMIN.workspace)
 
 
 def noop() -> None:

@@ -136,6 +136,20 @@ async def test_a_command_from_an_installed_workspace_is_answered(oauth_bot: Bot)
     assert "No, Claude is up" in answer["text"]
 
 
+async def test_a_workspace_without_an_install_gets_answers_but_cannot_subscribe(
+    oauth_bot: Bot,
+) -> None:
+    """A status answer needs no token; a subscription does (alerts are posted with it)."""
+    answer = await oauth_bot.command("503", team="T0NOBODY1")
+    assert "What to do about 503" in texts(answer["blocks"])
+    refused = await oauth_bot.command("subscribe", team="T0NOBODY1", channel="C0ALERTS1")
+    assert "not installed in this workspace" in refused["text"]
+    assert await oauth_bot.app.store.subscription(Target("slack", "C0ALERTS1", "T0NOBODY1")) is None
+    await install(oauth_bot, OTHER_TEAM, OTHER_TOKEN)
+    accepted = await oauth_bot.command("subscribe", team=OTHER_TEAM, channel="C0ALERTS1")
+    assert "Subscribed" in accepted["text"]
+
+
 async def test_a_workspace_without_an_install_is_refused_permanently(oauth_bot: Bot) -> None:
     with pytest.raises(PermanentDeliveryError, match="not installed"):
         await delivery(oauth_bot).post(
