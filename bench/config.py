@@ -53,7 +53,7 @@ class Config:
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         out = self.workdir / f"profile-{name}.txt"
         self._profiler = subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "-o", str(out)],
+            [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "100", "-o", str(out)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -8,7 +8,6 @@ schedule (first poll at once). Shutdown is the reverse, each step bounded in tim
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from dataclasses import dataclass, field
 from typing import Literal
@@ -98,7 +97,6 @@ class BotApp:
         if self.mode != "demo":
             self.schedule.start()
         self._started = True
-        _settle_memory()
         log.info(
             "watching %s every %gs",
             self.settings.status_page_url,
@@ -205,16 +203,3 @@ class BotApp:
                 self.poller.view, subscription, self.poller.default_component_ids()
             )
             await self.store.queue(catch_up, now)
-
-
-def _settle_memory() -> None:
-    """Leave what start-up made out of the garbage collector's full passes.
-
-    A full collection walks every object alive: with the libraries loaded that is about
-    150 ms on a small machine, stalling every answer in flight (the slowest answers of a burst
-    of a hundred commands were these pauses). Start-up's objects live as long as the process,
-    so, once its garbage is collected, they are frozen (``gc.freeze``): later passes walk only
-    what was made since.
-    """
-    gc.collect()
-    gc.freeze()
