@@ -270,8 +270,7 @@ async def test_an_answer_later_than_slacks_three_seconds_comes_through_response_
     answer = await bot.command("subscribe")
     assert answer["text"] == "⏳ Checking…"
     await eventually(lambda: len(bot.slack.responses) >= 2)
-    late = [body for _, body in bot.slack.responses if body.get("response_type") == "ephemeral"]
-    assert late and "Subscribed: this channel" in late[0]["text"]
-    notes = [body for _, body in bot.slack.responses if body.get("response_type") == "in_channel"]
-    assert notes and "subscribed this channel" in notes[0]["text"]
-    assert late[0]["replace_original"] is False
+    by_kind = {body.get("response_type"): body for _, body in bot.slack.responses}
+    assert "Subscribed: this channel" in by_kind["ephemeral"]["text"]
+    assert by_kind["ephemeral"]["replace_original"] is False
+    assert "subscribed this channel" in by_kind["in_channel"]["text"]
