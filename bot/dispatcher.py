@@ -185,6 +185,8 @@ class Dispatcher:
         for task in list(self._busy.values()):
             task.cancel()
         await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        for pacer in self._pacers.values():  # other replicas need not wait out our sends
+            await pacer.close()
         await self._sent.idle()
         try:  # what this process claimed and did not send: another replica may take it now
             await self._store.release_claims(self._owner)

@@ -5,7 +5,8 @@ gateway is what ``GET /gateway/bot`` answers). It holds a small world (one guild
 channels, roles, members and permission overwrites), checks what Discord checks (the bot
 token, the bot's permissions in a channel, message and embed limits, replies to deleted
 messages, nonces) and records every call. Test hooks inject gateway events (mentions, application
-commands, autocomplete), delete messages and channels, forbid channels, and answer 429s.
+commands, autocomplete), delete messages and channels, forbid channels, answer 429s, and
+make calls arrive late.
 
 Nonces, as Discord's Create Message documents them (discord/discord-api-docs,
 docs/resources/message.mdx, "Create Message", JSON params ``nonce`` and ``enforce_nonce``):
@@ -140,6 +141,16 @@ class Hold:
 
 
 @dataclass
+class Delay:
+    """Calls matching ``method`` and ``pattern`` that reach the fake ``seconds`` late."""
+
+    method: str
+    pattern: re.Pattern[str]
+    times: int
+    seconds: float
+
+
+@dataclass
 class Ping:
     """Who a message would notify, as Discord decides from content and allowed_mentions."""
 
@@ -207,6 +218,7 @@ class FakeDiscord:
         self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
         """(author, nonce) -> (message id, when) of messages created with enforce_nonce."""
         self._holds: list[Hold] = []
+        self._delays: list[Delay] = []
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.bodies: dict[str, list[dict[str, Any]]] = {}
@@ -481,6 +493,12 @@ class FakeDiscord:
         self._holds.append(hold)
         return hold
 
+    def delay(self, method: str, path: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls matching ``method`` and the ``path`` regex reach the fake
+        ``seconds`` late, as over a slow network on the way in: they arrive (``Call.at``) and
+        are carried out then, and answered at once."""
+        self._delays.append(Delay(method, re.compile(path), times, seconds))
+
     def fail(self, method: str, path: str, status: int, *, code: int = 0, times: int = 1) -> None:
         """Answer the next ``times`` matching calls with ``status`` (a 5xx, say)."""
         error = DiscordError(status, code, f"{status}: fake failure")
@@ -689,6 +707,17 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
+        late = next(
+            (
+                d
+                for d in self._delays
+                if d.times > 0 and d.method == request.method and d.pattern.fullmatch(path)
+            ),
+            None,
+        )
+        if late is not None:
+            late.times -= 1
+            await asyncio.sleep(late.seconds)
         call = Call(
             request.method,
             path,

@@ -164,13 +164,15 @@ community_posts = sa.Table(
     sa.Index("ix_community_posts_time", "source", "created_at"),
 )
 
-# Migration 0008: one row per send granted in a pace shared by replicas (``store.paces``);
-# ``at`` is the database's clock, in seconds since the epoch, when it was granted.
+# Migrations 0008, 0009: one row per send granted in a pace shared by replicas
+# (``store.paces``); ``at`` is the database's clock, in seconds since the epoch, when it was
+# granted, ``ended_at`` when its answer came (NULL while in flight).
 send_starts = sa.Table(
     "send_starts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("pace", sa.String(32), nullable=False),
     sa.Column("at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float, nullable=True),
     sa.Index("ix_send_starts_pace_at", "pace", "at"),
 )
