@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import uuid
@@ -123,38 +124,37 @@ class Dispatcher:
             free = MAX_PARALLEL_CHANNELS - len(self._busy)
             if free <= 0:
                 return
-            now, skip = self._clock(), list(self._busy)
             running = Counter(self._platform_of.values())
-            heads: list[OutboxRow] = []
-            # A paced platform's channels first: its limit is what a big fan-out waits for, so
-            # its sends start at once and keep the limit busy while the others share the rest.
+            claim = functools.partial(
+                self._store.claim_due,
+                self._clock(),
+                skip=list(self._busy),
+                owner=self._owner,
+                lease=CLAIM_LEASE,
+            )
+            # A paced platform's channels first, sending before the others are claimed: its
+            # limit is what a big fan-out waits for; the others share the places left.
             for platform in self._pacers:
-                room = min(free - len(heads), PACED_WORKERS - running[platform])
+                room = min(free, PACED_WORKERS - running[platform])
                 if room > 0:
-                    heads += await self._store.claim_due(
-                        now,
-                        room,
-                        skip=skip,
-                        owner=self._owner,
-                        lease=CLAIM_LEASE,
-                        platform=platform,
-                    )
-            if free > len(heads):
-                heads += await self._store.claim_due(
-                    now,
-                    free - len(heads),
-                    skip=skip,
-                    owner=self._owner,
-                    lease=CLAIM_LEASE,
-                    skip_platforms=list(self._pacers),
-                )
-            for head in heads:
-                key = head.target.key
-                if key not in self._busy:
-                    task = asyncio.create_task(self._deliver(head), name=f"deliver {head.target}")
-                    self._busy[key] = task
-                    self._platform_of[key] = head.target.platform
-                    task.add_done_callback(self._forget)
+                    heads = await claim(room, platform=platform)
+                    free -= len(heads)
+                    await self._start(heads)
+            if free > 0:
+                await self._start(await claim(free, skip_platforms=list(self._pacers)))
+
+    async def _start(self, heads: list[OutboxRow]) -> None:
+        """A worker per head, one per turn of the loop, each sending while the next starts:
+        started all at once, every send would wait for all their first steps (a few ms each,
+        a hundred of them), and the first channel hear only once the last worker started."""
+        for head in heads:
+            key = head.target.key
+            if key not in self._busy:
+                task = asyncio.create_task(self._deliver(head), name=f"deliver {head.target}")
+                self._busy[key] = task
+                self._platform_of[key] = head.target.platform
+                task.add_done_callback(self._forget)
+                await asyncio.sleep(0)
 
     def _forget(self, task: asyncio.Task[None]) -> None:
         self._ended += 1

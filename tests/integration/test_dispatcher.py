@@ -10,7 +10,13 @@ from bot.dispatcher import Dispatcher
 from bot.metrics import Metrics
 from bot.notify.deliveries import Delivery
 from bot.notify.notices import Action, Notice, NoticeKind, Severity
-from bot.notify.ports import PermanentDeliveryError, Target, TransientDeliveryError
+from bot.notify.ports import (
+    Attempt,
+    MessageRef,
+    PermanentDeliveryError,
+    Target,
+    TransientDeliveryError,
+)
 from bot.store import Store
 from tests.integration.helpers import RecordingChat
 
@@ -210,3 +216,45 @@ async def test_a_row_claimed_by_a_dead_replica_holds_its_channel_until_the_lease
         ("reply", "resolved"),
         ("edit", "start"),
     ]
+
+
+class Connecting(RecordingChat):
+    """A chat whose post takes two turns of the loop (a connection, then the request), and
+    which notes, as each post ends, which channels' posts had begun by then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.begun: list[Target] = []
+        self.begun_at_end: list[list[Target]] = []
+
+    async def post(self, target: Target, notice: Notice, attempt: Attempt) -> MessageRef:
+        self.begun.append(target)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        self.begun_at_end.append(list(self.begun))
+        return await super().post(target, notice, attempt)
+
+
+async def test_a_fan_out_sends_to_the_first_channels_while_the_others_start(
+    database_url: str,
+) -> None:
+    """The first channel hears before the hundredth worker starts (started all at once, every
+    send waited for all of their first steps), and the paced platform's sends go out before
+    the other platforms' channels are even claimed: its limit is what a fan-out waits for."""
+    store = Store.open(database_url)
+    await store.migrate()
+    discord = [Target("discord", str(n), "G1") for n in range(50)]
+    slack = [Target("slack", f"C{n:03d}", "T1") for n in range(50)]
+    started = notice(NoticeKind.INCIDENT_STARTED, "start")
+    # Queued interleaved, as channels subscribe over time.
+    fan_out = [t for pair in zip(slack, discord, strict=True) for t in pair]
+    await store.queue(
+        [Delivery("incident:x:started", Action.POST, t, started) for t in fan_out], utc_now()
+    )
+    chat = Connecting()
+    await Dispatcher(store, {"discord": chat, "slack": chat}, utc_now, Metrics()).drain()
+    await store.close()
+    first = chat.begun_at_end[0]
+    assert len(first) < 10
+    assert all(t.platform == "discord" for t in first)
+    assert sorted(s.target.channel for s in chat.sent) == sorted(t.channel for t in fan_out)
