@@ -51,11 +51,17 @@ class Claims(Database):
         platform: str | None = None,
         skip_platforms: Collection[str] = (),
     ) -> list[OutboxRow]:
-        """``due_heads`` and ``claim`` of each in one statement: the heads this ``owner`` now
-        holds for ``lease``, longest due first, only on ``platform`` when given, none on the
-        ``skip_platforms``. The claim is the same compare-and-set, so of several replicas
-        asking at once each head goes to exactly one (PostgreSQL re-checks the claim
-        condition on a row another transaction just claimed)."""
+        """``due_heads`` and ``claim`` of each in one transaction: the heads this ``owner``
+        now holds for ``lease``, longest due first, only on ``platform`` when given, none on
+        the ``skip_platforms``. Of several replicas asking at once each head goes to exactly
+        one.
+
+        SQLite has one writer: one statement finds and claims. On PostgreSQL the heads are
+        first found and locked, skipping rows another transaction holds, then claimed. Found
+        and claimed in one statement, a head could be read as due, then sent by the replica
+        that held it (its claim cleared), and still be claimed when the update reached it
+        (only the update's own conditions are checked again): a notice sent twice. And
+        replicas waiting on each other's rows deadlocked."""
         o = t.outbox
         heads = _heads(now, limit, skip, owner, [o.c.id])
         if platform is not None:
@@ -67,9 +73,13 @@ class Claims(Database):
         if skip_platforms:
             heads = heads.where(o.c.platform.not_in(list(skip_platforms)))
         async with self._writing() as conn:
+            found: sa.Select[Any] | list[int] = heads
+            if self.shared:
+                locked = heads.with_for_update(skip_locked=True, of=o)
+                found = list((await conn.execute(locked)).scalars())
             result = await conn.execute(
                 sa.update(o)
-                .where(o.c.id.in_(heads), _claimable(owner, now))
+                .where(o.c.id.in_(found), _claimable(owner, now))
                 .values(claimed_by=owner, claimed_until=now + lease, attempted_at=_attempt(now))
                 .returning(*o.c)
             )

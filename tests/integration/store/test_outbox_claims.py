@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bot.clock import utc_now
 from bot.dispatcher import Dispatcher
@@ -20,6 +21,7 @@ from bot.notify.notices import Action, Notice, NoticeKind, Severity
 from bot.notify.ports import MessageRef, Target
 from bot.pacing import Pacer
 from bot.store import Store
+from bot.store import tables as t
 from tests.integration.helpers import RecordingChat
 
 LEASE = timedelta(seconds=15)
@@ -223,3 +225,38 @@ async def test_claims_work_on_psycopg_too(postgres_url: str) -> None:
     assert store.engine.dialect.driver == "psycopg"
     assert following.notice.text == "1 1"
     assert (renewed, released) == (1, 1)
+
+
+@pytest.mark.postgres
+async def test_a_head_recorded_as_sent_while_a_claim_reaches_it_is_not_claimed(
+    postgres_url: str,
+) -> None:
+    """The race behind a notice sent twice by two replicas: one reads a row as a due head,
+    while the replica that held it records it sent (its claim cleared); the row must not then
+    be claimed and sent again. Here the recording is a transaction left open on the row until
+    the claim either waits for it or has finished without it."""
+    store = await open_store(postgres_url)
+    await store.queue(rows([Target("slack", "C1", "T1")], 1), utc_now())
+    [head] = await store.due_heads(utc_now())
+    async with store.engine.connect() as recording, store.engine.connect() as watching:
+        await recording.execute(
+            sa.update(t.outbox)
+            .where(t.outbox.c.id == head.id)
+            .values(state="sent", claimed_by=None, claimed_until=None)
+        )
+        claim = asyncio.create_task(
+            store.claim_due(utc_now(), 10, skip=[], owner="late", lease=LEASE)
+        )
+        waiting = (
+            sa.select(sa.func.count())
+            .where(sa.text("datname = current_database() AND wait_event_type = 'Lock'"))
+            .select_from(sa.text("pg_stat_activity"))
+        )
+        for _ in range(500):
+            if claim.done() or (await watching.execute(waiting)).scalar_one():
+                break
+            await asyncio.sleep(0.01)
+        await recording.commit()
+        claimed = await claim
+    await store.close()
+    assert claimed == []
