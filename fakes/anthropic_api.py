@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from fakes.loopback import serve
+
 
 class FakeAnthropic:
     def __init__(self) -> None:
@@ -57,11 +59,7 @@ async def fake_anthropic() -> AsyncIterator[FakeAnthropic]:
     fake = FakeAnthropic()
     app = web.Application()
     app.router.add_get("/v1/models", fake._models)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, fake.port = await serve(app)
     try:
         yield fake
     finally:

@@ -39,6 +39,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from fakes.loopback import AIOHTTP_SHUTDOWN_SECONDS, serve
+
 TOKEN = "fake-bot-token.not-a-secret"
 APP_ID = "1300000000000000001"
 BOT_ID = APP_ID
@@ -271,11 +273,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app, AIOHTTP_SHUTDOWN_SECONDS)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

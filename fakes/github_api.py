@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from fakes.loopback import serve
+
 TOKEN = "ghp_faketoken0123456789"
 OWNER_REPO = "anthropics/claude-code"
 
@@ -116,11 +118,7 @@ class FakeGitHub:
     async def __aenter__(self) -> FakeGitHub:
         app = web.Application()
         app.router.add_get("/repos/{owner}/{repo}/issues", self._issues)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def __aexit__(self, *_: object) -> None:

@@ -31,6 +31,8 @@ from typing import Any
 
 from aiohttp import web
 
+from fakes.loopback import serve
+
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret"
 
@@ -115,11 +117,7 @@ class FakeReddit:
         app.router.add_post("/api/v1/access_token", self._access_token)
         app.router.add_get("/r/{sub}/new.json", self._new)
         app.router.add_get("/r/{sub}/new", self._new)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def __aexit__(self, *_: object) -> None:

@@ -39,6 +39,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
 
+from fakes.loopback import AIOHTTP_SHUTDOWN_SECONDS, serve
+
 TEAM_ID = "T0TEAM001"
 BOT_USER_ID = "U0BOT0001"
 BOT_ID = "B0BOT0001"
@@ -270,11 +272,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app, AIOHTTP_SHUTDOWN_SECONDS)
         return self
 
     async def __aexit__(self, *_: object) -> None:

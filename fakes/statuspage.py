@@ -22,6 +22,8 @@ from typing import Any
 
 from aiohttp import web
 
+from fakes.loopback import serve
+
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "statuspage"
 SCENARIOS = FIXTURES / "scenarios"
 
@@ -138,11 +140,7 @@ class FakeStatuspage:
         app = web.Application()
         app.router.add_get("/old/{tail:.*}", self._redirect)
         app.router.add_get("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
 
     async def _stop(self) -> None:
         if self._runner:
